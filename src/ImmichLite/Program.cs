@@ -1,0 +1,1 @@
+var b = WebApplication.CreateSlimBuilder(args); var a=b.Build(); a.Run();
