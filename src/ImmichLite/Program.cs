@@ -1,1 +1,4 @@
-var b = WebApplication.CreateSlimBuilder(args); var a=b.Build(); a.Run();
+using ImmichLite;
+
+var app = ImmichLiteHost.Build(args);
+app.Run();

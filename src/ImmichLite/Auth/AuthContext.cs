@@ -1,0 +1,23 @@
+using ImmichLite.Data;
+using Microsoft.AspNetCore.Http;
+
+namespace ImmichLite.Auth;
+
+/// <summary>Who is calling, and through what: a session, an API key or a shared link.</summary>
+public sealed record AuthContext(UserRow User, SessionRow? Session = null, ApiKeyRow? ApiKey = null, object? SharedLink = null)
+{
+    public string UserId => User.Id;
+}
+
+public static class AuthHttpExtensions
+{
+    const string Key = "immichlite.auth";
+
+    public static void SetAuth(this HttpContext ctx, AuthContext auth) => ctx.Items[Key] = auth;
+
+    /// <summary>The caller of an authenticated operation (the route wrapper has already checked it).</summary>
+    public static AuthContext Auth(this HttpContext ctx) =>
+        ctx.Items.TryGetValue(Key, out var v) && v is AuthContext a ? a : throw new InvalidOperationException("operation is not authenticated");
+
+    public static AuthContext? AuthOrNull(this HttpContext ctx) => ctx.Items.TryGetValue(Key, out var v) ? v as AuthContext : null;
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using ImmichLite.ApiKeys;
+using ImmichLite.Auth;
+using ImmichLite.Authentication;
+using ImmichLite.Contract;
+using ImmichLite.Data;
+using ImmichLite.Infrastructure;
+using ImmichLite.Server;
+using ImmichLite.Sessions;
+using ImmichLite.SystemMetadata;
+using ImmichLite.Users;
+using ImmichLite.UsersAdmin;
+
+namespace ImmichLite;
+
+/// <summary>Builds the whole server. Program.cs runs it; the tests start the same thing on 127.0.0.1.</summary>
+public static class ImmichLiteHost
+{
+    public static WebApplication Build(string[] args, AppConfig? config = null)
+    {
+        config ??= AppConfig.Load(args);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(config.MinimumLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", Microsoft.Extensions.Logging.LogLevel.Warning);
+
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null; // uploads stream to disk; JSON bodies are capped by the handlers
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
+            var port = config.Port;
+            switch (config.Host)
+            {
+                case "localhost": k.ListenLocalhost(port); break;
+                case "0.0.0.0" or "*" or "": k.Listen(IPAddress.Any, port); break;
+                case "::": k.Listen(IPAddress.IPv6Any, port); break;
+                default: k.Listen(IPAddress.Parse(config.Host), port); break;
+            }
+        });
+
+        var s = builder.Services;
+        s.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ImmichJsonContext.Default));
+        s.AddSingleton(config);
+        s.AddSingleton(TimeProvider.System);
+        s.AddSingleton(sp => new Database(config.DatabasePath));
+        s.AddSingleton<StorageLayout>();
+        s.AddSingleton<ApiRoutes.Registry>();
+        s.AddSingleton<EventHub>();
+        // data
+        s.AddSingleton<UserStore>();
+        s.AddSingleton<SessionStore>();
+        s.AddSingleton<ApiKeyStore>();
+        s.AddSingleton<SystemMetadataStore>();
+        // services
+        s.AddSingleton<AuthService>();
+        s.AddSingleton<LoginService>();
+        s.AddSingleton<UserService>();
+        s.AddSingleton<ServerInfo>();
+        s.AddHostedService<SystemdNotifier>();
+        s.AddSingleton<StartupTasks>();
+
+        var app = builder.Build();
+        app.Services.GetRequiredService<StartupTasks>().RunAsync().GetAwaiter().GetResult();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+
+        app.MapWellKnown();
+        app.MapAuthentication();
+        app.MapUsers();
+        app.MapUsersAdmin();
+        app.MapSessions();
+        app.MapApiKeys();
+        app.MapServer();
+        app.MapSystemMetadata();
+        app.MapApiDocs();
+        app.MapNotImplemented();
+        return app;
+    }
+
+    static void MapWellKnown(this IEndpointRouteBuilder app) =>
+        app.MapGet("/.well-known/immich", ctx => ctx.Json(new WellKnown { Api = new WellKnownApi { Endpoint = ApiRoutes.Prefix } }, ImmichLiteJsonContext.Default.WellKnown));
+}

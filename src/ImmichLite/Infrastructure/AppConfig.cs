@@ -1,0 +1,67 @@
+namespace ImmichLite.Infrastructure;
+
+/// <summary>Start-up settings. Works with none: data in ./data, port 2283 on every interface.
+/// Environment names follow upstream (IMMICH_HOST, IMMICH_PORT, IMMICH_MEDIA_LOCATION, IMMICH_LOG_LEVEL);
+/// command-line flags (--host, --port, --data, --log-level) win over the environment.</summary>
+public sealed record AppConfig
+{
+    public string Host { get; init; } = "0.0.0.0";
+    public int Port { get; init; } = 2283;
+    public string MediaLocation { get; init; } = Path.GetFullPath("data");
+    public string LogLevel { get; init; } = "log";
+    /// <summary>First-run admin for headless installs (--admin-email/--admin-password or IMMICH_ADMIN_EMAIL/IMMICH_ADMIN_PASSWORD).</summary>
+    public string? AdminEmail { get; init; }
+    public string? AdminPassword { get; init; }
+    public string AdminName { get; init; } = "Admin";
+
+    public string DatabasePath => Path.Combine(MediaLocation, "immichlite.db");
+
+    public static AppConfig Load(string[] args, IReadOnlyDictionary<string, string?>? env = null)
+    {
+        string? Env(string name) => env is not null ? env.GetValueOrDefault(name) : Environment.GetEnvironmentVariable(name);
+        var c = new AppConfig();
+        if (Env("IMMICH_HOST") is { Length: > 0 } h) c = c with { Host = h };
+        if (Env("IMMICH_PORT") is { Length: > 0 } p) c = c with { Port = ParsePort(p, "IMMICH_PORT") };
+        if (Env("IMMICH_MEDIA_LOCATION") is { Length: > 0 } m) c = c with { MediaLocation = Path.GetFullPath(m) };
+        if (Env("IMMICH_LOG_LEVEL") is { Length: > 0 } l) c = c with { LogLevel = l };
+        if (Env("IMMICH_ADMIN_EMAIL") is { Length: > 0 } ae) c = c with { AdminEmail = ae };
+        if (Env("IMMICH_ADMIN_PASSWORD") is { Length: > 0 } ap) c = c with { AdminPassword = ap };
+
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            string? inline = null;
+            var eq = a.IndexOf('=');
+            if (a.StartsWith("--") && eq > 0) { inline = a[(eq + 1)..]; a = a[..eq]; }
+            string Next() => inline ?? (i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{a} needs a value"));
+            switch (a)
+            {
+                case "--host": c = c with { Host = Next() }; break;
+                case "--port": c = c with { Port = ParsePort(Next(), "--port") }; break;
+                case "--data": case "--media-location": c = c with { MediaLocation = Path.GetFullPath(Next()) }; break;
+                case "--log-level": c = c with { LogLevel = Next() }; break;
+                case "--admin-email": c = c with { AdminEmail = Next() }; break;
+                case "--admin-password": c = c with { AdminPassword = Next() }; break;
+                case "--admin-name": c = c with { AdminName = Next() }; break;
+                default:
+                    // ASP.NET-style switches (--urls etc.) are not ours; leave them alone.
+                    break;
+            }
+        }
+        return c;
+    }
+
+    static int ParsePort(string v, string name) =>
+        int.TryParse(v, out var p) && p is >= 0 and <= 65535 ? p : throw new ArgumentException($"{name} must be a port number, got '{v}'");
+
+    /// <summary>Immich's levels (verbose, debug, log, warn, error, fatal) mapped onto .NET's.</summary>
+    public Microsoft.Extensions.Logging.LogLevel MinimumLevel => LogLevel.ToLowerInvariant() switch
+    {
+        "verbose" => Microsoft.Extensions.Logging.LogLevel.Trace,
+        "debug" => Microsoft.Extensions.Logging.LogLevel.Debug,
+        "warn" or "warning" => Microsoft.Extensions.Logging.LogLevel.Warning,
+        "error" => Microsoft.Extensions.Logging.LogLevel.Error,
+        "fatal" => Microsoft.Extensions.Logging.LogLevel.Critical,
+        _ => Microsoft.Extensions.Logging.LogLevel.Information,
+    };
+}

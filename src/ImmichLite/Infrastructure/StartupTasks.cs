@@ -1,0 +1,28 @@
+using ImmichLite.Data;
+using ImmichLite.Server;
+using ImmichLite.Users;
+
+namespace ImmichLite.Infrastructure;
+
+/// <summary>Work done once at start: record the version, sweep temporary files a crash left behind,
+/// and create the first admin when asked to on the command line (headless installs). Runs before Kestrel listens.</summary>
+public sealed class StartupTasks(AppConfig config, SystemMetadataStore metadata, StorageLayout storage, UserStore users,
+    UserService userService, ILogger<StartupTasks> log)
+{
+    public async Task RunAsync()
+    {
+        metadata.RecordVersion(ServerInfo.Version);
+        var swept = storage.SweepTemp(TimeSpan.Zero);
+        if (swept > 0) log.LogInformation("Removed {Count} unfinished upload(s) left by an earlier run", swept);
+        if (config.AdminEmail is { } email && config.AdminPassword is { } password)
+        {
+            if (users.AdminExists()) log.LogInformation("An admin already exists; --admin-email ignored");
+            else
+            {
+                var admin = await userService.CreateAsync(email, config.AdminName, password, isAdmin: true, shouldChangePassword: false, storageLabel: "admin", quota: null, color: null);
+                log.LogInformation("Created admin {Email}", admin.Email);
+            }
+        }
+        log.LogInformation("ImmichLite {Version} (Immich API) — data in {Path}", ServerInfo.Version, config.MediaLocation);
+    }
+}
