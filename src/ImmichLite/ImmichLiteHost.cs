@@ -1,5 +1,8 @@
 using System.Net;
 using ImmichLite.ApiKeys;
+using ImmichLite.Assets;
+using ImmichLite.Download;
+using ImmichLite.Trash;
 using ImmichLite.Auth;
 using ImmichLite.Authentication;
 using ImmichLite.Contract;
@@ -54,11 +57,18 @@ public static class ImmichLiteHost
         s.AddSingleton<SessionStore>();
         s.AddSingleton<ApiKeyStore>();
         s.AddSingleton<SystemMetadataStore>();
+        s.AddSingleton<AssetStore>();
+        s.AddSingleton<DownloadStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
         s.AddSingleton<UserService>();
         s.AddSingleton<ServerInfo>();
+        s.AddSingleton<ServerSettings>();
+        s.AddSingleton<UploadService>();
+        s.AddSingleton<AssetService>();
+        s.AddSingleton<TrashPurger>();
+        s.AddHostedService(sp => sp.GetRequiredService<TrashPurger>());
         s.AddHostedService<SystemdNotifier>();
         s.AddSingleton<StartupTasks>();
 
@@ -74,6 +84,9 @@ public static class ImmichLiteHost
         app.MapApiKeys();
         app.MapServer();
         app.MapSystemMetadata();
+        app.MapAssets();
+        app.MapTrash();
+        app.MapDownload();
         app.MapApiDocs();
         app.MapNotImplemented();
         return app;

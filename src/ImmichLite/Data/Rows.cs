@@ -45,3 +45,67 @@ public sealed record ApiKeyRow
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
 }
+
+public sealed record AssetRow
+{
+    public required string Id { get; init; }
+    public required string OwnerId { get; init; }
+    public string? LibraryId { get; init; }
+    public required string DeviceAssetId { get; init; }
+    public required string DeviceId { get; init; }
+    public required string Type { get; init; }
+    public required string OriginalPath { get; init; }
+    public required string OriginalFileName { get; init; }
+    public required byte[] Checksum { get; init; }
+    public DateTime FileCreatedAt { get; init; }
+    public DateTime FileModifiedAt { get; init; }
+    public DateTime LocalDateTime { get; init; }
+    public bool IsFavorite { get; init; }
+    public string Visibility { get; init; } = "timeline";
+    public string? Duration { get; init; }
+    public string? LivePhotoVideoId { get; init; }
+    public string? SidecarPath { get; init; }
+    public string? EncodedVideoPath { get; init; }
+    public byte[]? Thumbhash { get; init; }
+    public bool IsOffline { get; init; }
+    public string? DuplicateId { get; init; }
+    public string? StackId { get; init; }
+    public string Status { get; init; } = "active";
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; init; }
+    public DateTime? DeletedAt { get; init; }
+
+    public bool IsTrashed => Status == "trashed";
+}
+
+public sealed record ExifRow
+{
+    public required string AssetId { get; init; }
+    public string? Make { get; init; }
+    public string? Model { get; init; }
+    public int? ExifImageWidth { get; init; }
+    public int? ExifImageHeight { get; init; }
+    public long? FileSizeInByte { get; init; }
+    public string? Orientation { get; init; }
+    public DateTime? DateTimeOriginal { get; init; }
+    public DateTime? ModifyDate { get; init; }
+    public string? TimeZone { get; init; }
+    public string? LensModel { get; init; }
+    public double? FNumber { get; init; }
+    public double? FocalLength { get; init; }
+    public int? Iso { get; init; }
+    public string? ExposureTime { get; init; }
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+    public string? City { get; init; }
+    public string? State { get; init; }
+    public string? Country { get; init; }
+    public string Description { get; init; } = "";
+    public string? ProjectionType { get; init; }
+    public int? Rating { get; init; }
+    public double? Fps { get; init; }
+    public string? ProfileDescription { get; init; }
+    public string? Colorspace { get; init; }
+    public int? BitsPerSample { get; init; }
+    public string? LivePhotoCID { get; init; }
+}

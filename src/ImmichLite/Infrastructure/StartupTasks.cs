@@ -6,14 +6,15 @@ namespace ImmichLite.Infrastructure;
 
 /// <summary>Work done once at start: record the version, sweep temporary files a crash left behind,
 /// and create the first admin when asked to on the command line (headless installs). Runs before Kestrel listens.</summary>
-public sealed class StartupTasks(AppConfig config, SystemMetadataStore metadata, StorageLayout storage, UserStore users,
+public sealed class StartupTasks(AppConfig config, SystemMetadataStore metadata, Assets.UploadService uploads, UserStore users,
     UserService userService, ILogger<StartupTasks> log)
 {
     public async Task RunAsync()
     {
         metadata.RecordVersion(ServerInfo.Version);
-        var swept = storage.SweepTemp(TimeSpan.Zero);
-        if (swept > 0) log.LogInformation("Removed {Count} unfinished upload(s) left by an earlier run", swept);
+        var (forward, removed) = uploads.Recover();
+        if (forward + removed > 0)
+            log.LogInformation("Upload recovery: {Forward} committed upload(s) moved into place, {Removed} unfinished one(s) removed", forward, removed);
         if (config.AdminEmail is { } email && config.AdminPassword is { } password)
         {
             if (users.AdminExists()) log.LogInformation("An admin already exists; --admin-email ignored");

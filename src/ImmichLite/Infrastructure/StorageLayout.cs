@@ -34,22 +34,6 @@ public sealed class StorageLayout
     /// <summary>A new temporary file name inside the data folder (same file system as the final place, so the move is a rename).</summary>
     public string NewTempPath() => Path.Combine(TempDir, Guid.NewGuid().ToString("N") + ".part");
 
-    /// <summary>Removes temporary files left behind by a crash (anything in .tmp older than the given age).</summary>
-    public int SweepTemp(TimeSpan olderThan)
-    {
-        var n = 0;
-        var cutoff = DateTime.UtcNow - olderThan;
-        foreach (var f in Directory.EnumerateFiles(TempDir))
-        {
-            try
-            {
-                if (File.GetLastWriteTimeUtc(f) <= cutoff) { File.Delete(f); n++; }
-            }
-            catch (IOException) { }
-        }
-        return n;
-    }
-
     /// <summary>Writes through a temporary file, flushes it to disk and renames it into place.</summary>
     public static async Task WriteAtomicallyAsync(string path, Func<Stream, Task> write)
     {

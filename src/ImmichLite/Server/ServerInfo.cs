@@ -6,7 +6,7 @@ namespace ImmichLite.Server;
 
 /// <summary>What the server says about itself: version, features (derived from what is really mapped),
 /// public config, disk usage.</summary>
-public sealed class ServerInfo(ApiRoutes.Registry registry, UserStore users, SystemMetadataStore metadata, StorageLayout storage)
+public sealed class ServerInfo(ApiRoutes.Registry registry, UserStore users, SystemMetadataStore metadata, StorageLayout storage, ServerSettings settings)
 {
     public const int Major = 1, Minor = 134, Patch = 0;
     public static string Version => $"{Major}.{Minor}.{Patch}";
@@ -42,8 +42,8 @@ public sealed class ServerInfo(ApiRoutes.Registry registry, UserStore users, Sys
         OauthButtonText = "Login with OAuth",
         MapLightStyleUrl = "https://tiles.immich.cloud/v1/style/light.json",
         MapDarkStyleUrl = "https://tiles.immich.cloud/v1/style/dark.json",
-        TrashDays = 30,
-        UserDeleteDelay = 7,
+        TrashDays = settings.TrashDays,
+        UserDeleteDelay = settings.UserDeleteDelay,
         IsInitialized = users.AdminExists(),
         IsOnboarded = IsOnboarded(),
         PublicUsers = true,

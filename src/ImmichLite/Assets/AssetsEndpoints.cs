@@ -1,0 +1,148 @@
+using System.Text.Json;
+using ImmichLite.Auth;
+using ImmichLite.Contract;
+using ImmichLite.Data;
+using ImmichLite.Infrastructure;
+
+namespace ImmichLite.Assets;
+
+public static class AssetsEndpoints
+{
+    public static void MapAssets(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapApiGroup("Assets");
+        var sp = app.ServiceProvider;
+        var uploads = sp.GetRequiredService<UploadService>();
+        var service = sp.GetRequiredService<AssetService>();
+        var assets = sp.GetRequiredService<AssetStore>();
+        var j = ImmichJsonContext.Default;
+
+        g.MapOp(ApiOps.UploadAsset, async ctx =>
+        {
+            var r = await uploads.UploadAsync(ctx, ctx.Auth());
+            await ctx.Json(new AssetMediaResponseDto { Id = r.Id, Status = r.Status }, j.AssetMediaResponseDto, r.HttpStatus);
+        });
+
+        g.MapOp(ApiOps.ReplaceAsset, async ctx =>
+        {
+            var id = ctx.RouteUuid();
+            var r = await uploads.ReplaceAsync(ctx, ctx.Auth(), id);
+            await ctx.Json(new AssetMediaResponseDto { Id = r.Id, Status = r.Status }, j.AssetMediaResponseDto, 200);
+        });
+
+        g.MapOp(ApiOps.GetAssetInfo, ctx =>
+        {
+            var id = ctx.RouteUuid();
+            var auth = ctx.Auth();
+            service.RequireRead(auth, [id]);
+            return ctx.Json(service.Dto(id, auth.UserId), j.AssetResponseDto);
+        });
+
+        g.MapOp(ApiOps.UpdateAsset, async ctx =>
+        {
+            var id = ctx.RouteUuid();
+            var auth = ctx.Auth();
+            var dto = await ctx.Body(j.UpdateAssetDto);
+            await service.ApplyAsync(auth, [id], new AssetService.Edit(
+                IsFavorite: dto.IsFavorite, Visibility: dto.Visibility is { } v ? EnumText.Of(v) : null, DateTimeOriginal: dto.DateTimeOriginal,
+                Latitude: dto.Latitude, Longitude: dto.Longitude, Rating: Rating(dto.Rating), Description: dto.Description,
+                LivePhotoGiven: dto.LivePhotoVideoId is not null || ctx.BodySetsNull("livePhotoVideoId"), LivePhotoVideoId: dto.LivePhotoVideoId));
+            await ctx.Json(service.Dto(id, auth.UserId), j.AssetResponseDto);
+        });
+
+        g.MapOp(ApiOps.UpdateAssets, async ctx =>
+        {
+            var dto = await ctx.Body(j.AssetBulkUpdateDto);
+            var ids = Distinct(dto.Ids);
+            await service.ApplyAsync(ctx.Auth(), ids, new AssetService.Edit(
+                IsFavorite: dto.IsFavorite, Visibility: dto.Visibility is { } v ? EnumText.Of(v) : null, DateTimeOriginal: dto.DateTimeOriginal,
+                Latitude: dto.Latitude, Longitude: dto.Longitude, Rating: Rating(dto.Rating), Description: dto.Description,
+                DuplicateIdGiven: dto.DuplicateId is not null || ctx.BodySetsNull("duplicateId"), DuplicateId: dto.DuplicateId));
+            await ctx.NoContent(ApiOps.UpdateAssets.SuccessStatus);
+        });
+
+        g.MapOp(ApiOps.DeleteAssets, async ctx =>
+        {
+            var dto = await ctx.Body(j.AssetBulkDeleteDto);
+            var auth = ctx.Auth();
+            var ids = Distinct(dto.Ids);
+            service.RequireOwner(auth, ids, "asset.delete");
+            if (dto.Force == true) await service.DeletePermanentlyAsync(ids);
+            else await service.TrashAsync(auth.UserId, ids);
+            await ctx.NoContent(ApiOps.DeleteAssets.SuccessStatus);
+        });
+
+        g.MapOp(ApiOps.CheckExistingAssets, async ctx =>
+        {
+            var dto = await ctx.Body(j.CheckExistingAssetsDto);
+            var existing = assets.ExistingDeviceAssetIds(ctx.Auth().UserId, dto.DeviceId, dto.DeviceAssetIds);
+            await ctx.Json(new CheckExistingAssetsResponseDto { ExistingIds = existing }, j.CheckExistingAssetsResponseDto, 200);
+        });
+
+        g.MapOp(ApiOps.CheckBulkUpload, async ctx =>
+        {
+            var dto = await ctx.Body(j.AssetBulkUploadCheckDto);
+            var userId = ctx.Auth().UserId;
+            var parsed = dto.Assets.Select(a => (a.Id, Sum: UploadService.ParseChecksum(a.Checksum))).ToList();
+            if (parsed.Any(p => p.Sum is null)) throw ApiException.Validation(["each checksum must be a SHA-1 in hex (40) or base64 (28)"]);
+            var known = assets.FindByChecksums(userId, parsed.Select(p => p.Sum!));
+            var results = parsed.Select(p => known.TryGetValue(Convert.ToHexString(p.Sum!), out var hit)
+                ? new AssetBulkUploadCheckResult { Id = p.Id, Action = AssetBulkUploadCheckResultAction.Reject, Reason = AssetBulkUploadCheckResultReason.Duplicate, AssetId = hit.Id, IsTrashed = hit.Trashed }
+                : new AssetBulkUploadCheckResult { Id = p.Id, Action = AssetBulkUploadCheckResultAction.Accept }).ToList();
+            await ctx.Json(new AssetBulkUploadCheckResponseDto { Results = results }, j.AssetBulkUploadCheckResponseDto, 200);
+        });
+
+        g.MapOp(ApiOps.GetAllUserAssetsByDeviceId, ctx =>
+            ctx.Json(assets.DeviceAssetIds(ctx.Auth().UserId, ctx.RouteString("deviceId")), j.ListString));
+
+        g.MapOp(ApiOps.GetAssetStatistics, ctx =>
+        {
+            string? vis = null;
+            if (ctx.QueryString("visibility") is { } v)
+            {
+                if (!EnumText.TryParse<AssetVisibility>(v, out _)) throw ApiException.Validation(["visibility must be one of the following values: archive, timeline, hidden, locked"]);
+                vis = v;
+            }
+            var (images, videos) = assets.Statistics(ctx.Auth().UserId, ctx.QueryBool("isFavorite"), ctx.QueryBool("isTrashed"), vis);
+            return ctx.Json(new AssetStatsResponseDto { Images = (int)images, Videos = (int)videos, Total = (int)(images + videos) }, j.AssetStatsResponseDto);
+        });
+
+        g.MapOp(ApiOps.GetRandom, ctx =>
+        {
+            var count = ctx.QueryInt("count", min: 1, max: 1000) ?? 1;
+            var auth = ctx.Auth();
+            var owner = auth.User;
+            var list = assets.Random(auth.UserId, count).Select(x => AssetMapper.ToDto(x.Asset, x.Exif, owner, auth.UserId)).ToList();
+            return ctx.Json(list, j.ListAssetResponseDto);
+        });
+
+        g.MapOp(ApiOps.DownloadAsset, async ctx =>
+        {
+            var id = ctx.RouteUuid();
+            var auth = ctx.Auth();
+            service.RequireRead(auth, [id]);
+            var a = assets.Get(id)!;
+            await FileResponses.SendAsync(ctx, a.OriginalPath, MediaTypes.MimeOf(a.OriginalFileName), "private, no-cache, no-transform", a.OriginalFileName, inline: false);
+        });
+
+        g.MapOp(ApiOps.PlayAssetVideo, async ctx =>
+        {
+            var id = ctx.RouteUuid();
+            service.RequireRead(ctx.Auth(), [id]);
+            var a = assets.Get(id)!;
+            if (a.Type != "VIDEO") throw ApiException.BadRequest("Asset is not a video");
+            var path = a.EncodedVideoPath is { } enc && File.Exists(enc) ? enc : a.OriginalPath;
+            var mime = path == a.OriginalPath ? MediaTypes.MimeOf(a.OriginalFileName) : "video/mp4";
+            await FileResponses.SendAsync(ctx, path, mime, "private, max-age=86400, no-transform", null);
+        });
+    }
+
+    static List<string> Distinct(List<string> ids) => ids.Select(i => i.ToLowerInvariant()).Distinct().ToList();
+
+    static int? Rating(double? r)
+    {
+        if (r is null) return null;
+        if (r != Math.Floor(r.Value)) throw ApiException.Validation(["rating must be an integer number"]);
+        return (int)r.Value;
+    }
+}

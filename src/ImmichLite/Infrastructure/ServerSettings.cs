@@ -1,0 +1,9 @@
+namespace ImmichLite.Infrastructure;
+
+/// <summary>Server-wide settings with Immich's defaults (trash kept 30 days, deleted users removed after 7).
+/// The admin's system configuration will set these once that area exists.</summary>
+public sealed class ServerSettings
+{
+    public int TrashDays { get; set; } = 30;
+    public int UserDeleteDelay { get; set; } = 7;
+}
