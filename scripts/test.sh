@@ -3,6 +3,7 @@
 # "N passed, N failed". Needs ../shared beside the repository (the contract and the test media).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-test-tools.sh
 log=$(mktemp)
 dotnet test ImmichLite.sln -c Release --nologo "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}

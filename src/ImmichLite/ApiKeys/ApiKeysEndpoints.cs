@@ -46,6 +46,13 @@ public static class ApiKeysEndpoints
 
         g.MapOp(ApiOps.GetApiKey, ctx => ctx.Json(Map(Owned(ctx)), j.APIKeyResponseDto));
 
+        // Not in v1.134: the key the caller authenticated with (later Immich versions; @immich/cli 3.x checks its permissions with it).
+        g.MapCompat("GET", "/api-keys/me", "getMyApiKey", ctx =>
+        {
+            var key = ctx.Auth().ApiKey ?? throw ApiException.Forbidden("Not authenticated with an API key");
+            return ctx.Json(Map(key), j.APIKeyResponseDto);
+        });
+
         g.MapOp(ApiOps.UpdateApiKey, async ctx =>
         {
             var key = Owned(ctx);

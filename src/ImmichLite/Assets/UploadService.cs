@@ -42,7 +42,7 @@ public sealed class UploadService(Database db, AssetStore assets, StorageLayout 
 
         var assetId = Ids.New();
         await using var form = await UploadForm.ReadAsync(ctx, storage, assetId);
-        var f = Fields.Parse(form.Fields);
+        var f = Fields.Parse(form.Fields, form.FileName, form.Size);
         var ext = Path.GetExtension(form.FileName!).ToLowerInvariant();
         var finalPath = storage.UploadPath(owner.Id, assetId, ext);
         var sidecarFinal = form.SidecarTempPath is null ? null : finalPath + ".xmp";
@@ -101,7 +101,7 @@ public sealed class UploadService(Database db, AssetStore assets, StorageLayout 
         if (current is null || current.OwnerId != auth.UserId) throw ApiException.BadRequest("Not found or no asset.update access");
         var fileId = Ids.New();
         await using var form = await UploadForm.ReadAsync(ctx, storage, fileId);
-        var f = Fields.Parse(form.Fields);
+        var f = Fields.Parse(form.Fields, form.FileName, form.Size);
         var finalPath = storage.UploadPath(auth.UserId, fileId, Path.GetExtension(form.FileName!).ToLowerInvariant());
         var now = clock.GetUtcNow().UtcDateTime;
         var copyId = Ids.New();
@@ -205,7 +205,7 @@ public sealed class UploadService(Database db, AssetStore assets, StorageLayout 
     sealed record Fields(string DeviceAssetId, string DeviceId, DateTime FileCreatedAt, DateTime FileModifiedAt, string? Duration,
         bool IsFavorite, string Visibility, string? LivePhotoVideoId)
     {
-        public static Fields Parse(Dictionary<string, string> form)
+        public static Fields Parse(Dictionary<string, string> form, string? fileName, long size)
         {
             var errors = new List<string>();
             string Required(string name)
@@ -221,8 +221,11 @@ public sealed class UploadService(Database db, AssetStore assets, StorageLayout 
                 errors.Add($"{name} must be a Date instance");
                 return default;
             }
-            var deviceAssetId = Required("deviceAssetId");
-            var deviceId = Required("deviceId");
+            // The app always sends both; @immich/cli 3.x sends neither, so when they are absent (not empty) they
+            // default as the older CLI derived them: "<file name>-<size>" and "CLI".
+            var deviceAssetId = form.ContainsKey("deviceAssetId") || fileName is null ? Required("deviceAssetId")
+                : (fileName.Replace(" ", "") + "-" + size.ToString(CultureInfo.InvariantCulture));
+            var deviceId = form.ContainsKey("deviceId") ? Required("deviceId") : "CLI";
             var created = Date("fileCreatedAt");
             var modified = Date("fileModifiedAt");
             var fav = false;

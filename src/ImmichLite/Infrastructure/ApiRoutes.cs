@@ -29,6 +29,12 @@ public static class ApiRoutes
         return Map(group, op, handler);
     }
 
+    /// <summary>A route that is not in the v1.134 contract but that current official clients call (for example
+    /// GET /api-keys/me, used by @immich/cli 3.x). Guarded like the others; never counted as a contract operation.</summary>
+    public static IEndpointConventionBuilder MapCompat(this IEndpointRouteBuilder group, string method, string path, string name, RequestDelegate handler) =>
+        Map(group, new ApiOperation(method, path, name, ["Compatibility"], RequiresAuth: true, SuccessStatus: 200, RequestSchema: null,
+            RequestContentType: null, ResponseSchema: null, Deprecated: false, QueryParameters: []), handler);
+
     static IEndpointConventionBuilder Map(IEndpointRouteBuilder group, ApiOperation op, RequestDelegate handler)
     {
         var auth = group.ServiceProvider.GetRequiredService<AuthService>();

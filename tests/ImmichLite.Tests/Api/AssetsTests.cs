@@ -91,6 +91,23 @@ public sealed class AssetsTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Cli_style_upload_without_device_fields_gets_defaults()
+    {
+        var user = await server.NewUser("cli");
+        var file = Uploads.CorpusFile("jpeg/canon-eos7d_iptc-keywords.jpg");
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent("2024-01-01T00:00:00.000Z"), "fileCreatedAt" }, { new StringContent("2024-01-01T00:00:00.000Z"), "fileModifiedAt" },
+            { new StringContent(new FileInfo(file).Length.ToString()), "fileSize" }, { new StringContent("false"), "isFavorite" },
+            { new ByteArrayContent(await File.ReadAllBytesAsync(file)), "assetData", "my photo.jpg" },
+        };
+        var body = await TestClient.Expect(await user.Http.PostAsync("/api/assets", form), 201);
+        var info = await user.Get($"/api/assets/{body["id"]}");
+        Assert.Equal("CLI", info["deviceId"]!.GetValue<string>());
+        Assert.Equal($"myphoto.jpg-{new FileInfo(file).Length}", info["deviceAssetId"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Checksum_header_and_bulk_upload_check()
     {
         var user = await server.NewUser("checks");
@@ -144,9 +161,10 @@ public sealed class AssetsTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Contains("assetData is required", await TestClient.ExpectError(await Uploads.Upload(user, file, field: "somethingElse"), 400));
         Assert.Contains("visibility", await TestClient.ExpectError(await Replace(user, file, "visibility", "public"), 400));
 
-        var missing = new MultipartFormDataContent { { new StringContent("x"), "deviceId" }, { new ByteArrayContent([1, 2, 3]), "assetData", "a.jpg" } };
+        var missing = new MultipartFormDataContent { { new StringContent(""), "deviceAssetId" }, { new StringContent("x"), "deviceId" }, { new ByteArrayContent([1, 2, 3]), "assetData", "a.jpg" } };
         var m = await TestClient.ExpectError(await user.Http.PostAsync("/api/assets", missing), 400);
         Assert.Contains("deviceAssetId should not be empty", m);
+        Assert.Contains("fileCreatedAt should not be empty", m);
 
         var json = await user.Http.PostAsync("/api/assets", new StringContent("{}", Encoding.UTF8, "application/json"));
         await TestClient.ExpectError(json, 400);
