@@ -2,6 +2,8 @@ using System.Net;
 using ImmichLite.ApiKeys;
 using ImmichLite.Assets;
 using ImmichLite.Download;
+using ImmichLite.Geocoding;
+using ImmichLite.Jobs;
 using ImmichLite.Trash;
 using ImmichLite.Auth;
 using ImmichLite.Authentication;
@@ -58,7 +60,9 @@ public static class ImmichLiteHost
         s.AddSingleton<ApiKeyStore>();
         s.AddSingleton<SystemMetadataStore>();
         s.AddSingleton<AssetStore>();
+        s.AddSingleton<JobStore>();
         s.AddSingleton<DownloadStore>();
+        s.AddSingleton<GeodataStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
@@ -68,8 +72,12 @@ public static class ImmichLiteHost
         s.AddSingleton<UploadService>();
         s.AddSingleton<AssetService>();
         s.AddSingleton<TrashPurger>();
+        s.AddSingleton<JobQueue>();
+        s.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
         s.AddHostedService(sp => sp.GetRequiredService<TrashPurger>());
         s.AddHostedService<SystemdNotifier>();
+        s.AddSingleton<ReverseGeocoder>();
+        s.AddHostedService<GeodataImporter>();
         s.AddSingleton<StartupTasks>();
 
         var app = builder.Build();
@@ -87,6 +95,8 @@ public static class ImmichLiteHost
         app.MapAssets();
         app.MapTrash();
         app.MapDownload();
+        app.MapGeocoding();
+        app.MapJobs();
         app.MapApiDocs();
         app.MapNotImplemented();
         return app;

@@ -125,6 +125,33 @@ public static class AssetsEndpoints
             await FileResponses.SendAsync(ctx, a.OriginalPath, MediaTypes.MimeOf(a.OriginalFileName), "private, no-cache, no-transform", a.OriginalFileName, inline: false);
         });
 
+        g.MapOp(ApiOps.ViewAsset, async ctx =>
+        {
+            var id = ctx.RouteUuid();
+            service.RequireRead(ctx.Auth(), [id]);
+            var size = AssetMediaSize.Thumbnail;
+            if (ctx.QueryString("size") is { } sizeText && !EnumText.TryParse(sizeText, out size))
+                throw ApiException.Validation(["size must be one of the following values: fullsize, preview, thumbnail"]);
+            var a = assets.Get(id)!;
+            if (size == AssetMediaSize.Fullsize)
+            {
+                // web-friendly originals are their own full size; otherwise the preview stands in (no fullsize files are made)
+                var fullsize = assets.FilePath(id, "fullsize");
+                if (fullsize is null)
+                {
+                    var rest = QueryString.Create(ctx.Request.Query.Where(q => q.Key != "size").SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))));
+                    ctx.Response.Redirect(MediaTypes.WebImages.Contains(Path.GetExtension(a.OriginalFileName).ToLowerInvariant())
+                        ? $"original{rest}"
+                        : $"thumbnail{rest.Add("size", "preview")}");
+                    return;
+                }
+                await SendDerived(ctx, fullsize, a.OriginalFileName, "fullsize");
+                return;
+            }
+            var path = assets.FilePath(id, EnumText.Of(size)) ?? throw ApiException.NotFound("Asset media not found");
+            await SendDerived(ctx, path, a.OriginalFileName, EnumText.Of(size));
+        });
+
         g.MapOp(ApiOps.PlayAssetVideo, async ctx =>
         {
             var id = ctx.RouteUuid();
@@ -135,6 +162,13 @@ public static class AssetsEndpoints
             var mime = path == a.OriginalPath ? MediaTypes.MimeOf(a.OriginalFileName) : "video/mp4";
             await FileResponses.SendAsync(ctx, path, mime, "private, max-age=86400, no-transform", null);
         });
+    }
+
+    static Task SendDerived(HttpContext ctx, string path, string originalName, string size)
+    {
+        var ext = Path.GetExtension(path);
+        var mime = ext == ".webp" ? "image/webp" : "image/jpeg";
+        return FileResponses.SendAsync(ctx, path, mime, "private, max-age=86400, no-transform", $"{Path.GetFileNameWithoutExtension(originalName)}_{size}{ext}");
     }
 
     static List<string> Distinct(List<string> ids) => ids.Select(i => i.ToLowerInvariant()).Distinct().ToList();

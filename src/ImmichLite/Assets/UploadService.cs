@@ -3,6 +3,7 @@ using ImmichLite.Auth;
 using ImmichLite.Contract;
 using ImmichLite.Data;
 using ImmichLite.Infrastructure;
+using ImmichLite.Jobs;
 
 namespace ImmichLite.Assets;
 
@@ -10,7 +11,7 @@ namespace ImmichLite.Assets;
 /// computed; then one transaction decides (duplicate, quota, live-photo link) and records the asset; only
 /// after the commit is the file renamed into Immich's layout. A crash between commit and rename is rolled
 /// forward at the next start (Recover), so an acknowledged upload is never lost and no row lacks its file.</summary>
-public sealed class UploadService(Database db, AssetStore assets, StorageLayout storage, EventHub events, TimeProvider clock, ILogger<UploadService> log)
+public sealed class UploadService(Database db, AssetStore assets, StorageLayout storage, EventHub events, JobQueue jobs, TimeProvider clock, ILogger<UploadService> log)
 {
     public sealed record Result(string Id, AssetMediaStatus Status)
     {
@@ -78,6 +79,8 @@ public sealed class UploadService(Database db, AssetStore assets, StorageLayout 
             AssetStore.InsertAsset(s, row);
             AssetStore.InsertExif(s, row.Id, form.Size, now);
             AssetStore.AddUsage(s, owner.Id, form.Size);
+            // the pipeline's first job commits with the asset: an acknowledged upload is always processed
+            JobStore.Insert(s, PipelineJobs.MetadataQueue, PipelineJobs.ExtractMetadata, row.Id, now);
             return new Result(row.Id, AssetMediaStatus.Created);
         }, ctx.RequestAborted);
 
@@ -89,7 +92,7 @@ public sealed class UploadService(Database db, AssetStore assets, StorageLayout 
         if (sideTmp is not null) MoveIntoPlace(sideTmp, sidecarFinal!, null);
 
         if (row.LivePhotoVideoId is { } hidden) events.Publish(new ServerEvent("on_asset_hidden", EventAudience.Users, [owner.Id], Json.Str(hidden)));
-        events.Publish(new ServerEvent(AssetEvents.Uploaded, EventAudience.Internal, [owner.Id], Json.Str(row.Id)));
+        jobs.Wake(JobName.MetadataExtraction);
         return outcome;
     }
 
@@ -128,6 +131,7 @@ public sealed class UploadService(Database db, AssetStore assets, StorageLayout 
             AssetStore.InsertAsset(s, old with { Id = copyId, Status = "trashed", DeletedAt = now, CreatedAt = now, UpdatedAt = now, LivePhotoVideoId = null, StackId = null });
             AssetStore.InsertExif(s, copyId, new FileInfo(old.OriginalPath) is { Exists: true } fi ? fi.Length : 0, now);
             AssetStore.AddUsage(s, auth.UserId, form.Size);
+            JobStore.Insert(s, PipelineJobs.MetadataQueue, PipelineJobs.ExtractMetadata, id, now);
             return new Result(copyId, AssetMediaStatus.Replaced);
         }, ctx.RequestAborted);
         if (outcome.Status == AssetMediaStatus.Duplicate) return outcome;
@@ -135,7 +139,7 @@ public sealed class UploadService(Database db, AssetStore assets, StorageLayout 
         var tmp = form.TempPath!;
         form.Claim();
         MoveIntoPlace(tmp, finalPath, f.FileModifiedAt);
-        events.Publish(new ServerEvent(AssetEvents.Uploaded, EventAudience.Internal, [auth.UserId], Json.Str(id)));
+        jobs.Wake(JobName.MetadataExtraction);
         events.Publish(new ServerEvent("on_asset_trash", EventAudience.Users, [auth.UserId], Json.StrList([copyId])));
         return outcome;
     }

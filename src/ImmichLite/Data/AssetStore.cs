@@ -165,5 +165,14 @@ public sealed class AssetStore(Database db)
     public bool PathReferenced(Sql s, string path) =>
         s.Long("SELECT EXISTS(SELECT 1 FROM assets WHERE originalPath = $p OR sidecarPath = $p OR encodedVideoPath = $p) OR EXISTS(SELECT 1 FROM asset_files WHERE path = $p)", ("$p", path)) != 0;
 
+    /// <summary>The derived file of a kind (thumbnail, preview, fullsize), when generated.</summary>
+    public string? FilePath(string assetId, string type) => db.Read(s => (string?)s.Scalar(
+        "SELECT path FROM asset_files WHERE assetId = $id AND type = $t", ("$id", assetId), ("$t", type)));
+
+    public static void UpsertFile(Sql s, string assetId, string type, string path, DateTime now) => s.Exec("""
+        INSERT INTO asset_files (id, assetId, type, path, createdAt, updatedAt) VALUES ($fid, $id, $t, $p, $now, $now)
+        ON CONFLICT (assetId, type) DO UPDATE SET path = excluded.path, updatedAt = excluded.updatedAt
+        """, ("$fid", Ids.New()), ("$id", assetId), ("$t", type), ("$p", path), ("$now", now));
+
     public List<string> FilePaths(Sql s, string assetId) => s.List("SELECT path FROM asset_files WHERE assetId = $id", r => r.GetString(0), ("$id", assetId));
 }

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace ImmichLite.Infrastructure;
 
-/// <summary>Who an event is for: users (their rooms), one session, everyone, or only the server itself.</summary>
-public enum EventAudience { Users, Session, Broadcast, Internal }
+/// <summary>Who an event is for: users (their rooms), one session, or everyone.</summary>
+public enum EventAudience { Users, Session, Broadcast }
 
 /// <summary>One server event with its payload already serialised (JSON), addressed as upstream addresses it.</summary>
 public sealed record ServerEvent(string Name, EventAudience Audience, IReadOnlyList<string> Targets, string? PayloadJson);

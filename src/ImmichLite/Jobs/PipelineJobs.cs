@@ -1,0 +1,13 @@
+using ImmichLite.Contract;
+
+namespace ImmichLite.Jobs;
+
+/// <summary>The asset pipeline's job names and their queues, in upstream's order: upload → metadata → thumbnails → (later: smart search, faces, video).</summary>
+public static class PipelineJobs
+{
+    public const string ExtractMetadata = "AssetExtractMetadata";
+    public const string GenerateThumbnails = "AssetGenerateThumbnails";
+
+    public static readonly string MetadataQueue = Infrastructure.EnumText.Of(JobName.MetadataExtraction);
+    public static readonly string ThumbnailQueue = Infrastructure.EnumText.Of(JobName.ThumbnailGeneration);
+}
