@@ -2,7 +2,6 @@ using System.Net;
 using ImmichLite.ApiKeys;
 using ImmichLite.Assets;
 using ImmichLite.Download;
-using ImmichLite.Geocoding;
 using ImmichLite.Jobs;
 using ImmichLite.Trash;
 using ImmichLite.Auth;
@@ -76,7 +75,6 @@ public static class ImmichLiteHost
         s.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
         s.AddHostedService(sp => sp.GetRequiredService<TrashPurger>());
         s.AddHostedService<SystemdNotifier>();
-        s.AddSingleton<ReverseGeocoder>();
         s.AddHostedService<GeodataImporter>();
         s.AddSingleton<StartupTasks>();
 
@@ -95,7 +93,6 @@ public static class ImmichLiteHost
         app.MapAssets();
         app.MapTrash();
         app.MapDownload();
-        app.MapGeocoding();
         app.MapJobs();
         app.MapApiDocs();
         app.MapNotImplemented();
