@@ -1,4 +1,6 @@
 using System.Net;
+using ImmichLite.Activities;
+using ImmichLite.Albums;
 using ImmichLite.ApiKeys;
 using ImmichLite.Assets;
 using ImmichLite.Download;
@@ -11,6 +13,7 @@ using ImmichLite.Data;
 using ImmichLite.Infrastructure;
 using ImmichLite.Server;
 using ImmichLite.Sessions;
+using ImmichLite.SharedLinks;
 using ImmichLite.SystemMetadata;
 using ImmichLite.Users;
 using ImmichLite.UsersAdmin;
@@ -61,7 +64,9 @@ public static class ImmichLiteHost
         s.AddSingleton<AssetStore>();
         s.AddSingleton<JobStore>();
         s.AddSingleton<DownloadStore>();
-        s.AddSingleton<GeodataStore>();
+        s.AddSingleton<AlbumStore>();
+        s.AddSingleton<SharedLinkStore>();
+        s.AddSingleton<ActivityStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
@@ -70,12 +75,13 @@ public static class ImmichLiteHost
         s.AddSingleton<ServerSettings>();
         s.AddSingleton<UploadService>();
         s.AddSingleton<AssetService>();
+        s.AddSingleton<AlbumService>();
+        s.AddSingleton<SharedLinkService>();
         s.AddSingleton<TrashPurger>();
         s.AddSingleton<JobQueue>();
         s.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
         s.AddHostedService(sp => sp.GetRequiredService<TrashPurger>());
         s.AddHostedService<SystemdNotifier>();
-        s.AddHostedService<GeodataImporter>();
         s.AddSingleton<StartupTasks>();
 
         var app = builder.Build();
@@ -93,6 +99,9 @@ public static class ImmichLiteHost
         app.MapAssets();
         app.MapTrash();
         app.MapDownload();
+        app.MapAlbums();
+        app.MapSharedLinks();
+        app.MapActivities();
         app.MapJobs();
         app.MapApiDocs();
         app.MapNotImplemented();
