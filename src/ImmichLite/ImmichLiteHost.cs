@@ -1,6 +1,4 @@
 using System.Net;
-using ImmichLite.Activities;
-using ImmichLite.Albums;
 using ImmichLite.ApiKeys;
 using ImmichLite.Assets;
 using ImmichLite.Download;
@@ -13,7 +11,6 @@ using ImmichLite.Data;
 using ImmichLite.Infrastructure;
 using ImmichLite.Server;
 using ImmichLite.Sessions;
-using ImmichLite.SharedLinks;
 using ImmichLite.SystemMetadata;
 using ImmichLite.Users;
 using ImmichLite.UsersAdmin;
@@ -64,9 +61,6 @@ public static class ImmichLiteHost
         s.AddSingleton<AssetStore>();
         s.AddSingleton<JobStore>();
         s.AddSingleton<DownloadStore>();
-        s.AddSingleton<AlbumStore>();
-        s.AddSingleton<SharedLinkStore>();
-        s.AddSingleton<ActivityStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
@@ -75,8 +69,6 @@ public static class ImmichLiteHost
         s.AddSingleton<ServerSettings>();
         s.AddSingleton<UploadService>();
         s.AddSingleton<AssetService>();
-        s.AddSingleton<AlbumService>();
-        s.AddSingleton<SharedLinkService>();
         s.AddSingleton<TrashPurger>();
         s.AddSingleton<JobQueue>();
         s.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
@@ -99,9 +91,6 @@ public static class ImmichLiteHost
         app.MapAssets();
         app.MapTrash();
         app.MapDownload();
-        app.MapAlbums();
-        app.MapSharedLinks();
-        app.MapActivities();
         app.MapJobs();
         app.MapApiDocs();
         app.MapNotImplemented();
