@@ -1,4 +1,5 @@
 using ImmichLite;
 
+ImmichLite.Infrastructure.NativeLibraries.Initialize();
 var app = ImmichLiteHost.Build(args);
 app.Run();
