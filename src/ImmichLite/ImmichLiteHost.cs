@@ -1,16 +1,27 @@
 using System.Net;
+using ImmichLite.Activities;
+using ImmichLite.Albums;
 using ImmichLite.ApiKeys;
 using ImmichLite.Assets;
 using ImmichLite.Download;
+using ImmichLite.Geocoding;
 using ImmichLite.Jobs;
+using ImmichLite.Partners;
+using ImmichLite.Sync;
+using ImmichLite.Timeline;
+using ImmichLite.Media.Metadata;
+using ImmichLite.Media.Pipeline;
+using ImmichLite.Media.Thumbnails;
 using ImmichLite.Trash;
 using ImmichLite.Auth;
 using ImmichLite.Authentication;
 using ImmichLite.Contract;
 using ImmichLite.Data;
 using ImmichLite.Infrastructure;
+using ImmichLite.Realtime;
 using ImmichLite.Server;
 using ImmichLite.Sessions;
+using ImmichLite.SharedLinks;
 using ImmichLite.SystemMetadata;
 using ImmichLite.Users;
 using ImmichLite.UsersAdmin;
@@ -60,7 +71,15 @@ public static class ImmichLiteHost
         s.AddSingleton<SystemMetadataStore>();
         s.AddSingleton<AssetStore>();
         s.AddSingleton<JobStore>();
+        s.AddSingleton<PartnerStore>();
+        s.AddSingleton<SyncStore>();
+        s.AddSingleton<SyncStreamStore>();
+        s.AddSingleton<TimelineStore>();
         s.AddSingleton<DownloadStore>();
+        s.AddSingleton<AlbumStore>();
+        s.AddSingleton<SharedLinkStore>();
+        s.AddSingleton<ActivityStore>();
+        s.AddSingleton<GeodataStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
@@ -69,16 +88,31 @@ public static class ImmichLiteHost
         s.AddSingleton<ServerSettings>();
         s.AddSingleton<UploadService>();
         s.AddSingleton<AssetService>();
+        s.AddSingleton<AlbumService>();
+        s.AddSingleton<SharedLinkService>();
         s.AddSingleton<TrashPurger>();
+        s.AddSingleton<JobSignal>();
         s.AddSingleton<JobQueue>();
+        // media pipeline: upload → metadata → thumbnails
+        s.AddSingleton<PipelineStore>();
+        s.AddSingleton<IMetadataExtractor, MediaMetadataExtractor>();
+        s.AddSingleton<IThumbnailGenerator, ThumbnailGenerator>();
+        s.AddSingleton<IJobHandler, MetadataJob>();
+        s.AddSingleton<IJobHandler, ThumbnailJob>();
+        s.AddSingleton<IQueueStarter, PipelineStarters.Metadata>();
+        s.AddSingleton<IQueueStarter, PipelineStarters.Thumbnails>();
         s.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
         s.AddHostedService(sp => sp.GetRequiredService<TrashPurger>());
         s.AddHostedService<SystemdNotifier>();
+        s.AddSingleton<ReverseGeocoder>();
+        s.AddHostedService<GeodataImporter>();
         s.AddSingleton<StartupTasks>();
+        s.AddRealtime();
 
         var app = builder.Build();
         app.Services.GetRequiredService<StartupTasks>().RunAsync().GetAwaiter().GetResult();
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseWebSockets(RealtimeEndpoints.WebSocketOptions);
 
         app.MapWellKnown();
         app.MapAuthentication();
@@ -91,8 +125,17 @@ public static class ImmichLiteHost
         app.MapAssets();
         app.MapTrash();
         app.MapDownload();
+        app.MapAlbums();
+        app.MapSharedLinks();
+        app.MapActivities();
+        app.MapGeocoding();
         app.MapJobs();
+        app.MapPartners();
+        app.MapSync();
+        app.MapSyncStream();
+        app.MapTimeline();
         app.MapApiDocs();
+        app.MapRealtime();
         app.MapNotImplemented();
         return app;
     }

@@ -9,15 +9,31 @@ namespace ImmichLite.Assets;
 /// <summary>Asset reads and changes shared by the asset, trash and download areas: access checks,
 /// edits, trash/restore, and permanent deletion (files removed only after the commit, and only when no
 /// other row still points at them).</summary>
-public sealed class AssetService(Database db, AssetStore assets, UserStore users, EventHub events, TimeProvider clock, ILogger<AssetService> log)
+public sealed class AssetService(Database db, AssetStore assets, UserStore users, SharedLinkStore links, EventHub events, TimeProvider clock, ILogger<AssetService> log)
 {
-    /// <summary>Throws Immich's 400 when any of the ids is not readable by the caller.</summary>
-    public void RequireRead(AuthContext auth, IReadOnlyCollection<string> ids)
+    /// <summary>Throws Immich's 400 when any of the ids is not readable by the caller: their own assets and
+    /// those of albums they are in; through a shared link, exactly what the link shows — and for a download
+    /// (an original, an archive) only when the link allows downloads.</summary>
+    public void RequireRead(AuthContext auth, IReadOnlyCollection<string> ids, string? permission = null)
     {
         if (ids.Count == 0) return;
-        var ok = auth.SharedLink is not null ? [] : assets.Readable(auth.UserId, ids);
-        if (ids.Any(id => !ok.Contains(id))) throw ApiException.BadRequest("Not found or no asset.read access");
+        HashSet<string> ok;
+        if (auth.SharedLink is { } link)
+        {
+            permission ??= SharedLinkPermission(link.OperationId);
+            ok = permission == "asset.download" && !link.Link.AllowDownload ? [] : links.Readable(link.Link.Id, ids);
+        }
+        else ok = assets.Readable(auth.UserId, ids);
+        if (ids.Any(id => !ok.Contains(id))) throw ApiException.BadRequest($"Not found or no {permission ?? "asset.read"} access");
     }
+
+    /// <summary>Upstream's permission for the operations a shared link may call on assets.</summary>
+    static string SharedLinkPermission(string? operationId) => operationId switch
+    {
+        "downloadAsset" or "downloadArchive" or "getDownloadInfo" => "asset.download",
+        "viewAsset" or "playAssetVideo" => "asset.view",
+        _ => "asset.read",
+    };
 
     public void RequireOwner(AuthContext auth, IReadOnlyCollection<string> ids, string permission = "asset.update")
     {

@@ -95,6 +95,22 @@ public static class AssetsEndpoints
         g.MapOp(ApiOps.GetAllUserAssetsByDeviceId, ctx =>
             ctx.Json(assets.DeviceAssetIds(ctx.Auth().UserId, ctx.RouteString("deviceId")), j.ListString));
 
+        var jobs = sp.GetRequiredService<Jobs.JobQueue>();
+        g.MapOp(ApiOps.RunAssetJobs, async ctx =>
+        {
+            var dto = await ctx.Body(j.AssetJobsDto);
+            var ids = Distinct(dto.AssetIds);
+            service.RequireOwner(ctx.Auth(), ids);
+            var job = dto.Name switch
+            {
+                AssetJobName.RefreshMetadata => Jobs.PipelineJobs.ExtractMetadata,
+                AssetJobName.RegenerateThumbnail => Jobs.PipelineJobs.GenerateThumbnails,
+                _ => throw ApiException.BadRequest($"{EnumText.Of(dto.Name)} is not available in ImmichLite yet"),
+            };
+            await jobs.EnqueueManyAsync(job, ids);
+            await ctx.NoContent(ApiOps.RunAssetJobs.SuccessStatus);
+        });
+
         g.MapOp(ApiOps.GetAssetStatistics, ctx =>
         {
             string? vis = null;

@@ -11,7 +11,7 @@ namespace ImmichLite.Assets;
 /// computed; then one transaction decides (duplicate, quota, live-photo link) and records the asset; only
 /// after the commit is the file renamed into Immich's layout. A crash between commit and rename is rolled
 /// forward at the next start (Recover), so an acknowledged upload is never lost and no row lacks its file.</summary>
-public sealed class UploadService(Database db, AssetStore assets, StorageLayout storage, EventHub events, JobQueue jobs, TimeProvider clock, ILogger<UploadService> log)
+public sealed class UploadService(Database db, AssetStore assets, StorageLayout storage, EventHub events, JobSignal jobs, TimeProvider clock, ILogger<UploadService> log)
 {
     public sealed record Result(string Id, AssetMediaStatus Status)
     {
@@ -35,6 +35,7 @@ public sealed class UploadService(Database db, AssetStore assets, StorageLayout 
     public async Task<Result> UploadAsync(HttpContext ctx, AuthContext auth)
     {
         var owner = auth.User;
+        if (auth.SharedLink is { Link.AllowUpload: false }) throw ApiException.BadRequest("Not found or no asset.upload access");
         if (ctx.Request.Headers["x-immich-checksum"].ToString() is { Length: > 0 } header)
         {
             var sum = ParseChecksum(header) ?? throw ApiException.BadRequest("x-immich-checksum must be a SHA-1 in hex or base64");
@@ -73,12 +74,16 @@ public sealed class UploadService(Database db, AssetStore assets, StorageLayout 
         var outcome = await db.WriteAsync(s =>
         {
             if (s.Scalar("SELECT id FROM assets WHERE ownerId = $o AND checksum = $c AND libraryId IS NULL", ("$o", owner.Id), ("$c", row.Checksum)) is string existing)
+            {
+                SharedLinkStore.AddUpload(s, auth.SharedLink?.Link, existing, now); // through a link: into its album (or the link)
                 return new Result(existing, AssetMediaStatus.Duplicate);
+            }
             CheckQuota(s, owner.Id, form.Size);
             if (row.LivePhotoVideoId is { } videoId) LinkLiveVideo(s, owner.Id, videoId, now);
             AssetStore.InsertAsset(s, row);
             AssetStore.InsertExif(s, row.Id, form.Size, now);
             AssetStore.AddUsage(s, owner.Id, form.Size);
+            SharedLinkStore.AddUpload(s, auth.SharedLink?.Link, row.Id, now);
             // the pipeline's first job commits with the asset: an acknowledged upload is always processed
             JobStore.Insert(s, PipelineJobs.MetadataQueue, PipelineJobs.ExtractMetadata, row.Id, now);
             return new Result(row.Id, AssetMediaStatus.Created);
@@ -101,7 +106,7 @@ public sealed class UploadService(Database db, AssetStore assets, StorageLayout 
     public async Task<Result> ReplaceAsync(HttpContext ctx, AuthContext auth, string id)
     {
         var current = assets.Get(id);
-        if (current is null || current.OwnerId != auth.UserId) throw ApiException.BadRequest("Not found or no asset.update access");
+        if (current is null || current.OwnerId != auth.UserId || auth.SharedLink is not null) throw ApiException.BadRequest("Not found or no asset.update access");
         var fileId = Ids.New();
         await using var form = await UploadForm.ReadAsync(ctx, storage, fileId);
         var f = Fields.Parse(form.Fields, form.FileName, form.Size);

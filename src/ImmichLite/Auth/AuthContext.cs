@@ -3,11 +3,15 @@ using Microsoft.AspNetCore.Http;
 
 namespace ImmichLite.Auth;
 
-/// <summary>Who is calling, and through what: a session, an API key or a shared link.</summary>
-public sealed record AuthContext(UserRow User, SessionRow? Session = null, ApiKeyRow? ApiKey = null, object? SharedLink = null)
+/// <summary>Who is calling, and through what: a session, an API key or a shared link (then User is the link's owner).</summary>
+public sealed record AuthContext(UserRow User, SessionRow? Session = null, ApiKeyRow? ApiKey = null, SharedLinkAccess? SharedLink = null)
 {
     public string UserId => User.Id;
 }
+
+/// <summary>A caller holding a shared-link key: the link, and the operation it is being used for (what the
+/// link allows can depend on it: an original only with allowDownload, say).</summary>
+public sealed record SharedLinkAccess(SharedLinkRow Link, string? OperationId);
 
 public static class AuthHttpExtensions
 {

@@ -109,3 +109,49 @@ public sealed record ExifRow
     public int? BitsPerSample { get; init; }
     public string? LivePhotoCID { get; init; }
 }
+
+public sealed record AlbumRow
+{
+    public required string Id { get; init; }
+    public required string OwnerId { get; init; }
+    public string AlbumName { get; init; } = "";
+    public string Description { get; init; } = "";
+    /// <summary>As shown: the chosen thumbnail while it is still in the album, otherwise the album's newest asset.</summary>
+    public string? AlbumThumbnailAssetId { get; init; }
+    public bool IsActivityEnabled { get; init; } = true;
+    public string Order { get; init; } = "desc";
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; init; }
+}
+
+/// <summary>What an album's assets add up to (active assets only).</summary>
+public sealed record AlbumMetadataRow(string AlbumId, int AssetCount, DateTime? StartDate, DateTime? EndDate, DateTime? LastModifiedAssetTimestamp);
+
+public sealed record SharedLinkRow
+{
+    public required string Id { get; init; }
+    public required string UserId { get; init; }
+    public required byte[] Key { get; init; }
+    public required string Type { get; init; }   // ALBUM | INDIVIDUAL
+    public string? AlbumId { get; init; }
+    public string? Description { get; init; }
+    public string? Password { get; init; }
+    public DateTime? ExpiresAt { get; init; }
+    public bool AllowUpload { get; init; }
+    public bool AllowDownload { get; init; } = true;
+    public bool ShowExif { get; init; } = true;
+    public DateTime CreatedAt { get; init; }
+
+    public bool HasPassword => !string.IsNullOrEmpty(Password);
+}
+
+public sealed record ActivityRow
+{
+    public required string Id { get; init; }
+    public required string AlbumId { get; init; }
+    public required string UserId { get; init; }
+    public string? AssetId { get; init; }
+    public string? Comment { get; init; }
+    public bool IsLiked { get; init; }
+    public DateTime CreatedAt { get; init; }
+}

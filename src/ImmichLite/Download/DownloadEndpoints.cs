@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using ImmichLite.Albums;
 using ImmichLite.Assets;
 using ImmichLite.Auth;
 using ImmichLite.Contract;
@@ -17,6 +18,8 @@ public static class DownloadEndpoints
         var g = app.MapApiGroup("Download");
         var service = app.ServiceProvider.GetRequiredService<AssetService>();
         var downloads = app.ServiceProvider.GetRequiredService<DownloadStore>();
+        var albumService = app.ServiceProvider.GetRequiredService<AlbumService>();
+        var albumStore = app.ServiceProvider.GetRequiredService<AlbumStore>();
         var j = ImmichJsonContext.Default;
 
         g.MapOp(ApiOps.GetDownloadInfo, async ctx =>
@@ -27,16 +30,21 @@ public static class DownloadEndpoints
             List<(string Id, long Size)> items;
             if (dto.AssetIds is { Count: > 0 } ids)
             {
-                service.RequireRead(auth, ids);
+                service.RequireRead(auth, ids, "asset.download");
                 items = downloads.Sizes(ids, includeLiveParts: true);
+            }
+            else if (dto.AlbumId is { } albumId)
+            {
+                // the album's active assets (and their live-photo video parts), for anyone who may read the album
+                // (a shared link: its own album, when it allows downloads)
+                albumService.RequireAccess(auth, albumId.ToLowerInvariant(), AlbumService.Download);
+                items = downloads.Sizes(albumStore.AssetIds(albumId.ToLowerInvariant()), includeLiveParts: true);
             }
             else if (dto.UserId is { } userId)
             {
-                if (userId != auth.UserId) throw ApiException.BadRequest("Not found or no timeline.download access");
+                if (userId != auth.UserId || auth.SharedLink is not null) throw ApiException.BadRequest("Not found or no timeline.download access");
                 items = downloads.SizesOfUser(userId);
             }
-            else if (dto.AlbumId is not null)
-                throw ApiException.NotImplemented("Album downloads are not implemented yet in ImmichLite");
             else throw ApiException.BadRequest("assetIds, albumId, or userId is required");
 
             var archives = new List<DownloadArchiveInfo>();
@@ -56,7 +64,7 @@ public static class DownloadEndpoints
             var dto = await ctx.Body(j.AssetIdsDto);
             var auth = ctx.Auth();
             var ids = dto.AssetIds.Select(i => i.ToLowerInvariant()).Distinct().ToList();
-            service.RequireRead(auth, ids);
+            service.RequireRead(auth, ids, "asset.download");
             var files = downloads.Files(ids);
             ctx.Response.StatusCode = 200;
             ctx.Response.ContentType = "application/octet-stream";

@@ -6,6 +6,15 @@ using ImmichLite.Infrastructure;
 
 namespace ImmichLite.Jobs;
 
+/// <summary>Wakes a queue's dispatcher after jobs were inserted inside another transaction (JobStore.Insert).
+/// Separate from JobQueue so that job handlers, which queue follow-up jobs, do not depend on the queue that runs them.</summary>
+public sealed class JobSignal
+{
+    readonly Dictionary<JobName, Action> _wake = new();
+    internal void Register(JobName queue, Action wake) => _wake[queue] = wake;
+    public void Wake(JobName queue) { if (_wake.TryGetValue(queue, out var w)) w(); }
+}
+
 /// <summary>A job handler: one job name, run on one of Immich's queues.</summary>
 public interface IJobHandler
 {
@@ -49,7 +58,7 @@ public sealed class JobQueue : BackgroundService
     readonly Dictionary<JobName, IQueueStarter> _starters;
     readonly Dictionary<JobName, Runtime> _queues;
 
-    public JobQueue(IEnumerable<IJobHandler> handlers, IEnumerable<IQueueStarter> starters, JobStore store, TimeProvider clock, ILogger<JobQueue> log)
+    public JobQueue(IEnumerable<IJobHandler> handlers, IEnumerable<IQueueStarter> starters, JobStore store, JobSignal signal, TimeProvider clock, ILogger<JobQueue> log)
     {
         _store = store;
         _clock = clock;
@@ -57,7 +66,11 @@ public sealed class JobQueue : BackgroundService
         _handlers = handlers.ToDictionary(h => h.Name);
         _starters = starters.ToDictionary(s => s.Queue);
         _queues = Enum.GetValues<JobName>().ToDictionary(q => q, q => new Runtime(q, DefaultConcurrency(q, Environment.ProcessorCount)));
-        foreach (var q in _queues.Values) q.Paused = store.IsPaused(q.Key);
+        foreach (var q in _queues.Values)
+        {
+            q.Paused = store.IsPaused(q.Key);
+            signal.Register(q.Name, q.Wake);
+        }
     }
 
     /// <summary>Upstream's defaults (thumbnails 3, metadata 5, video 1, ...) cut down to the cores there are:
@@ -91,8 +104,6 @@ public sealed class JobQueue : BackgroundService
 
     public bool HasHandler(string name) => _handlers.ContainsKey(name);
 
-    /// <summary>For jobs inserted inside another transaction (JobStore.Insert): tell the queue once committed.</summary>
-    public void Wake(JobName queue) => _queues[queue].Wake();
 
     protected override Task ExecuteAsync(CancellationToken stop)
     {
