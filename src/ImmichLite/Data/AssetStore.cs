@@ -152,6 +152,15 @@ public sealed class AssetStore(Database db)
         return (r.GetInt64(0), r.GetInt64(1));
     });
 
+    /// <summary>Per active user: photo and video counts and bytes (originals of assets not deleted for good).</summary>
+    public List<(string UserId, string Name, long? Quota, long Photos, long Videos, long PhotoBytes, long VideoBytes)> UsageByUser() => db.Read(s => s.List("""
+        SELECT u.id, u.name, u.quotaSizeInBytes,
+          COALESCE(SUM(a.type = 'IMAGE'), 0), COALESCE(SUM(a.type = 'VIDEO'), 0),
+          COALESCE(SUM(CASE WHEN a.type = 'IMAGE' THEN e.fileSizeInByte END), 0), COALESCE(SUM(CASE WHEN a.type = 'VIDEO' THEN e.fileSizeInByte END), 0)
+        FROM users u LEFT JOIN assets a ON a.ownerId = u.id AND a.status = 'active' LEFT JOIN asset_exif e ON e.assetId = a.id
+        WHERE u.deletedAt IS NULL GROUP BY u.id ORDER BY u.createdAt
+        """, r => (r.GetString(0), r.GetString(1), r.LongOrNull(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6))));
+
     public List<(AssetRow Asset, ExifRow? Exif)> Random(string ownerId, int count) => db.Read(s => s.List(
         SelectWithExif + " WHERE a.ownerId = $o AND a.status = 'active' AND a.visibility IN ('timeline', 'archive') ORDER BY random() LIMIT $n",
         MapWithExif, ("$o", ownerId), ("$n", count)));

@@ -47,6 +47,22 @@ public static class ServerEndpoints
             Sidecar = MediaTypes.SidecarExtensions(),
         }, j.ServerMediaTypesResponseDto));
 
+        var assets = app.ServiceProvider.GetRequiredService<AssetStore>();
+        g.MapOp(ApiOps.GetServerStatistics, ctx =>
+        {
+            var rows = assets.UsageByUser();
+            var byUser = rows.Select(r => new UsageByUserDto
+            {
+                UserId = r.UserId, UserName = r.Name, QuotaSizeInBytes = r.Quota, Photos = (int)r.Photos, Videos = (int)r.Videos,
+                Usage = r.PhotoBytes + r.VideoBytes, UsagePhotos = r.PhotoBytes, UsageVideos = r.VideoBytes,
+            }).ToList();
+            return ctx.Json(new ServerStatsResponseDto
+            {
+                Photos = byUser.Sum(u => u.Photos), Videos = byUser.Sum(u => u.Videos), Usage = byUser.Sum(u => u.Usage),
+                UsagePhotos = byUser.Sum(u => u.UsagePhotos), UsageVideos = byUser.Sum(u => u.UsageVideos), UsageByUser = byUser,
+            }, j.ServerStatsResponseDto);
+        });
+
         g.MapOp(ApiOps.GetServerLicense, ctx =>
         {
             var json = metadata.Get(ServerInfo.LicenseKey) ?? throw ApiException.NotFound("License not found");

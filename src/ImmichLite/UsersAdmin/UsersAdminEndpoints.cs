@@ -76,6 +76,20 @@ public static class UsersAdminEndpoints
             await ctx.Json(service.ToAdminDto(updated), j.UserAdminResponseDto, ApiOps.RestoreUserAdmin.SuccessStatus);
         });
 
+        var assets = app.ServiceProvider.GetRequiredService<AssetStore>();
+        g.MapOp(ApiOps.GetUserStatisticsAdmin, ctx =>
+        {
+            var user = service.GetOrThrow(ctx.RouteUuid(), withDeleted: true);
+            string? vis = null;
+            if (ctx.QueryString("visibility") is { } v)
+            {
+                if (!EnumText.TryParse<AssetVisibility>(v, out _)) throw ApiException.Validation(["visibility must be one of the following values: archive, timeline, hidden, locked"]);
+                vis = v;
+            }
+            var (images, videos) = assets.Statistics(user.Id, ctx.QueryBool("isFavorite"), ctx.QueryBool("isTrashed"), vis);
+            return ctx.Json(new AssetStatsResponseDto { Images = (int)images, Videos = (int)videos, Total = (int)(images + videos) }, j.AssetStatsResponseDto);
+        });
+
         g.MapOp(ApiOps.GetUserPreferencesAdmin, ctx =>
             ctx.Json(service.GetPreferences(service.GetOrThrow(ctx.RouteUuid(), withDeleted: true).Id), j.UserPreferencesResponseDto));
 

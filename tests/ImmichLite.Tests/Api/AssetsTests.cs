@@ -361,6 +361,29 @@ public sealed class AssetsTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Server_and_user_statistics_count_photos_videos_and_bytes()
+    {
+        var admin = await server.Admin();
+        var user = await server.NewUser("stats");
+        var photo = Uploads.CorpusFile("jpeg/apple-iphone4_gps.jpg");
+        var video = Uploads.CorpusFile("video/apple-iphone6_h264_gps_rotation-90.mov");
+        await Uploads.UploadOk(user, photo);
+        await Uploads.UploadOk(user, video);
+        var stats = await admin.Get("/api/server/statistics");
+        SpecValidator.AssertValid(stats, "ServerStatsResponseDto");
+        var mine = stats["usageByUser"]!.AsArray().Single(u => u!["userId"]!.GetValue<string>() == user.UserId)!;
+        Assert.Equal(1, mine["photos"]!.GetValue<int>());
+        Assert.Equal(1, mine["videos"]!.GetValue<int>());
+        Assert.Equal(new FileInfo(photo).Length, mine["usagePhotos"]!.GetValue<long>());
+        Assert.Equal(new FileInfo(video).Length, mine["usageVideos"]!.GetValue<long>());
+        Assert.Equal(stats["usageByUser"]!.AsArray().Sum(u => u!["usage"]!.GetValue<long>()), stats["usage"]!.GetValue<long>());
+        var userStats = await admin.Get($"/api/admin/users/{user.UserId}/statistics");
+        SpecValidator.AssertValid(userStats, "AssetStatsResponseDto");
+        Assert.Equal(2, userStats["total"]!.GetValue<int>());
+        await TestClient.ExpectError(await user.Http.GetAsync("/api/server/statistics"), 403);
+    }
+
+    [Fact]
     public async Task Quota_is_enforced()
     {
         var file = Uploads.CorpusFile("jpeg/nikon-coolpix-p6000_gps.jpg");
