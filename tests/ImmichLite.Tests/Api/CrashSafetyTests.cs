@@ -100,6 +100,48 @@ public sealed class CrashSafetyTests
         }
     }
 
+    [Fact]
+    public async Task Kill_9_with_jobs_pending_resumes_them_after_restart()
+    {
+        var data = TestPaths.NewTempDir("jobs-resume");
+        var port = ServerProcess.FreePort();
+        var ids = new List<string>();
+        string token;
+        using (var server = await ServerProcess.StartAsync(data, port))
+        {
+            token = await SignUpAndLogin(server.BaseUri);
+            var admin = new TestClient(Client(server.BaseUri, token));
+            // hold the thumbnail queue so that work is certainly pending at the kill
+            await admin.Put("/api/jobs/thumbnailGeneration", new JsonObject { ["command"] = "pause" });
+            var files = Uploads.Corpus().Where(f => f.Contains("/jpeg/") || f.Contains("/orientation/")).Take(12).ToList();
+            foreach (var f in files)
+            {
+                var form = new MultipartFormDataContent
+                {
+                    { new StringContent(Path.GetFileName(f)), "deviceAssetId" }, { new StringContent("d"), "deviceId" },
+                    { new StringContent("2024-01-01T00:00:00Z"), "fileCreatedAt" }, { new StringContent("2024-01-01T00:00:00Z"), "fileModifiedAt" },
+                    { new ByteArrayContent(await File.ReadAllBytesAsync(f)), "assetData", Path.GetFileName(f) },
+                };
+                ids.Add(JsonNode.Parse(await (await admin.Http.PostAsync("/api/assets", form)).Content.ReadAsStringAsync())!["id"]!.GetValue<string>());
+            }
+            var jobs = await admin.Get("/api/jobs");
+            Assert.True(jobs["thumbnailGeneration"]!["jobCounts"]!["paused"]!.GetValue<int>() +
+                        jobs["metadataExtraction"]!["jobCounts"]!["waiting"]!.GetValue<int>() +
+                        jobs["metadataExtraction"]!["jobCounts"]!["active"]!.GetValue<int>() > 0);
+            server.KillHard();
+        }
+        using (var server = await ServerProcess.StartAsync(data, port))
+        {
+            var admin = new TestClient(Client(server.BaseUri, token));
+            await admin.Put("/api/jobs/thumbnailGeneration", new JsonObject { ["command"] = "resume" });
+            await ImmichLite.Tests.Pipeline.PipelineTests.WaitForJobs(admin);
+            foreach (var id in ids)
+                Assert.Equal(HttpStatusCode.OK, (await admin.Http.GetAsync($"/api/assets/{id}/thumbnail")).StatusCode);
+            var after = await admin.Get("/api/jobs");
+            Assert.Equal(0, after["thumbnailGeneration"]!["jobCounts"]!["failed"]!.GetValue<int>());
+        }
+    }
+
     static void AssertConsistent(string data)
     {
         Assert.Empty(Directory.GetFiles(Path.Combine(data, ".tmp")));

@@ -49,6 +49,12 @@ public sealed class OfficialCliTests(ServerFixture server) : IClassFixture<Serve
         var second = await Cli(config, "upload", "--recursive", folder);
         Assert.Contains($"Found 0 new files and {sources.Count} duplicates", second);
 
+        // --album: every asset of the folder lands in the named album
+        var album = await Cli(config, "upload", "--recursive", "--album-name", "Holiday", folder);
+        var albums = await admin.Get("/api/albums");
+        var holiday = albums.AsArray().Single(a => a!["albumName"]!.GetValue<string>() == "Holiday")!;
+        Assert.Equal(sources.Count, holiday["assetCount"]!.GetValue<int>());
+
         // every original downloads byte-identical: look each file up by its checksum
         var check = new JsonObject
         {
