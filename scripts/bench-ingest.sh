@@ -47,11 +47,4 @@ report=$(printf '| photos | upload (s) | all thumbnails done (s) | failed jobs |
 echo "$report"
 doc=docs/PERFORMANCE.md
 section=$(printf '<!-- bench-ingest -->\n## Ingest memory (scripts/bench-ingest.sh)\n\n%s, %d cores, load %s. %d photos (the corpus JPEGs and four 12-MP JPEGs, each made unique) uploaded one after another, then the metadata and thumbnail queues drained at their default concurrency (%s cores). Published AOT binary, fresh data folder.\n\n%s\n<!-- /bench-ingest -->' "$(date -u +%Y-%m-%d)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$count" "$(nproc)" "$report")
-python3 - "$doc" "$section" <<'PY'
-import sys,re
-doc,section=sys.argv[1],sys.argv[2]
-s=open(doc).read()
-if '<!-- bench-ingest -->' in s: s=re.sub(r'<!-- bench-ingest -->.*?<!-- /bench-ingest -->', lambda m: section, s, flags=re.S)
-else: s=s.rstrip('\n')+'\n\n'+section+'\n'
-open(doc,'w').write(s)
-PY
+python3 scripts/lib/perf-section.py "$doc" bench-ingest "$section"

@@ -53,13 +53,5 @@ report=$(printf '| files | bytes | created | ours (s) | sha1sum+cp floor (s) | r
   "$files" "$bytes" "$created" "$ours" "$floor" "$ratio" "$mbs" $((rss_idle/1024)) $((rss_peak/1024)) $((rss_after/1024)))
 echo "$report"
 doc=docs/PERFORMANCE.md
-[ -f "$doc" ] || printf '# Performance\n\nMeasured on the 2-core build machine unless said otherwise.\n' > "$doc"
 section=$(printf '<!-- bench-upload -->\n## Upload throughput (scripts/bench-upload.sh)\n\n%s, %s. Corpus (%d files) + one 1 GiB random file, 4 concurrent curl clients, published AOT binary, fresh data folder. Floor: `sha1sum` + `cp` + `sync` of the same files with the same parallelism, page cache dropped before each run.\n\n%s\n<!-- /bench-upload -->' "$(date -u +%Y-%m-%d)" "$(nproc) cores, $(uname -m)" "$files" "$report")
-python3 - "$doc" "$section" <<'PY'
-import sys,re
-doc,section=sys.argv[1],sys.argv[2]
-s=open(doc).read()
-if '<!-- bench-upload -->' in s: s=re.sub(r'<!-- bench-upload -->.*?<!-- /bench-upload -->', lambda m: section, s, flags=re.S)
-else: s=s.rstrip('\n')+'\n\n'+section+'\n'
-open(doc,'w').write(s)
-PY
+python3 scripts/lib/perf-section.py "$doc" bench-upload "$section"

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using ImmichLite.Tests.Infrastructure;
@@ -422,37 +421,13 @@ public sealed class AlbumsTests(ServerFixture server) : IClassFixture<ServerFixt
         foreach (var f in sources) File.Copy(f, Path.Combine(folder, Path.GetFileName(f)));
         var config = TestPaths.NewTempDir("cli-album-config");
 
-        await Cli(config, "login", new Uri(server.BaseUri, "/api").ToString(), key);
-        await Cli(config, "upload", "--recursive", "--album", folder);
-        await Cli(config, "upload", "--recursive", "--album", folder); // again: duplicates, the same album
+        await OfficialCli.Run(config, "login", new Uri(server.BaseUri, "/api").ToString(), key);
+        await OfficialCli.Run(config, "upload", "--recursive", "--album", folder);
+        await OfficialCli.Run(config, "upload", "--recursive", "--album", folder); // again: duplicates, the same album
 
         var albums = (await user.Get("/api/albums")).AsArray().Where(a => a!["albumName"]!.GetValue<string>() == "Vacation 2024").ToList();
         Assert.Single(albums);
         Assert.Equal(sources.Count, albums[0]!["assetCount"]!.GetValue<int>());
         Assert.Empty((await admin.Get("/api/albums")).AsArray().Where(a => a!["albumName"]!.GetValue<string>() == "Vacation 2024"));
-    }
-
-    static string Tool(string rel)
-    {
-        var p = Path.Combine(TestPaths.Repo, ".cache", "test-tools", rel);
-        if (!File.Exists(p)) throw new FileNotFoundException($"{p} is missing: run scripts/install-test-tools.sh (scripts/test.sh does)");
-        return p;
-    }
-
-    static async Task<string> Cli(string configDir, params string[] args)
-    {
-        var psi = new ProcessStartInfo(Tool("node22"), [Tool("cli/node_modules/@immich/cli/dist/index.js"), .. args])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        psi.Environment["IMMICH_CONFIG_DIR"] = configDir;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await p.WaitForExitAsync(cts.Token);
-        var output = await stdout + await stderr;
-        Assert.True(p.ExitCode == 0, $"immich {string.Join(' ', args)} exited {p.ExitCode}:\n{output}");
-        return output;
     }
 }

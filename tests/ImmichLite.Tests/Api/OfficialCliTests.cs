@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using ImmichLite.Tests.Infrastructure;
@@ -8,30 +7,6 @@ namespace ImmichLite.Tests.Api;
 /// <summary>The official @immich/cli (3.2.2, on Node 22 — installed by scripts/install-test-tools.sh) against the real server.</summary>
 public sealed class OfficialCliTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    static string Tool(string rel)
-    {
-        var p = Path.Combine(TestPaths.Repo, ".cache", "test-tools", rel);
-        if (!File.Exists(p)) throw new FileNotFoundException($"{p} is missing: run scripts/install-test-tools.sh (scripts/test.sh does)");
-        return p;
-    }
-
-    static async Task<string> Cli(string configDir, params string[] args)
-    {
-        var psi = new ProcessStartInfo(Tool("node22"), [Tool("cli/node_modules/@immich/cli/dist/index.js"), .. args])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        psi.Environment["IMMICH_CONFIG_DIR"] = configDir;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await p.WaitForExitAsync(cts.Token);
-        var output = await stdout + await stderr;
-        Assert.True(p.ExitCode == 0, $"immich {string.Join(' ', args)} exited {p.ExitCode}:\n{output}");
-        return output;
-    }
-
     [Fact]
     public async Task Cli_uploads_a_folder_then_finds_only_duplicates_and_originals_match()
     {
@@ -43,14 +18,14 @@ public sealed class OfficialCliTests(ServerFixture server) : IClassFixture<Serve
         foreach (var f in sources) File.Copy(f, Path.Combine(folder, Path.GetFileName(f)));
         var config = TestPaths.NewTempDir("cli-config");
 
-        Assert.Contains("Logged in as " + ServerFixture.AdminEmail, await Cli(config, "login", new Uri(server.BaseUri, "/api").ToString(), key));
-        var first = await Cli(config, "upload", "--recursive", folder);
+        Assert.Contains("Logged in as " + ServerFixture.AdminEmail, await OfficialCli.Run(config, "login", new Uri(server.BaseUri, "/api").ToString(), key));
+        var first = await OfficialCli.Run(config, "upload", "--recursive", folder);
         Assert.Contains($"Successfully uploaded {sources.Count} new assets", first);
-        var second = await Cli(config, "upload", "--recursive", folder);
+        var second = await OfficialCli.Run(config, "upload", "--recursive", folder);
         Assert.Contains($"Found 0 new files and {sources.Count} duplicates", second);
 
         // --album: every asset of the folder lands in the named album
-        var album = await Cli(config, "upload", "--recursive", "--album-name", "Holiday", folder);
+        var album = await OfficialCli.Run(config, "upload", "--recursive", "--album-name", "Holiday", folder);
         var albums = await admin.Get("/api/albums");
         var holiday = albums.AsArray().Single(a => a!["albumName"]!.GetValue<string>() == "Holiday")!;
         Assert.Equal(sources.Count, holiday["assetCount"]!.GetValue<int>());
