@@ -49,7 +49,7 @@ public sealed class UploadForm : IAsyncDisposable
         var boundary = HeaderUtilities.RemoveQuotes(mt.Boundary).Value;
         if (string.IsNullOrEmpty(boundary) || boundary.Length > 200) throw ApiException.BadRequest("Missing multipart boundary");
 
-        var reader = new MultipartReader(boundary, ctx.Request.Body) { HeadersLengthLimit = 16 * 1024, BodyLengthLimit = null };
+        var reader = new MultipartReader(boundary, ctx.Request.Body, 256 * 1024) { HeadersLengthLimit = 16 * 1024, BodyLengthLimit = null };
         MultipartSection? section;
         try
         {
