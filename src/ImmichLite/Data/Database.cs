@@ -122,7 +122,11 @@ public sealed class Database : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         while (_readers.TryTake(out var c)) c.Dispose();
+        // a background writer (an import, a job) may still be inside a transaction at shutdown: closing the
+        // connection under it would pull native memory away from a running statement
+        var gated = _writeGate.Wait(TimeSpan.FromSeconds(15));
         try { new Sql(_writer, null).Exec("PRAGMA optimize"); } catch (SqliteException) { }
         _writer.Dispose();
+        if (gated) _writeGate.Release();
     }
 }
