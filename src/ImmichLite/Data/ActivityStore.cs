@@ -26,7 +26,7 @@ public sealed class ActivityStore(Database db)
           AND ($given = 0 OR ($asset IS NULL AND ac.assetId IS NULL) OR ac.assetId = $asset)
           AND ($user IS NULL OR ac.userId = $user)
           AND ($liked IS NULL OR ac.isLiked = $liked)
-        ORDER BY ac.createdAt, ac.id
+        ORDER BY ac.createdAt, ac.rowid
         """, Map, ("$al", albumId), ("$given", assetGiven), ("$asset", assetId), ("$user", userId), ("$liked", isLiked)));
 
     /// <summary>Comments on the album (all of them, or those on one asset).</summary>
