@@ -33,7 +33,7 @@ public static class SyncEndpoints
             var asPartner = owner != me;
             if (asPartner && !partners.SharingWith(me).Contains(owner)) throw ApiException.BadRequest("Not found or no timeline.read access");
             var cache = new Dictionary<string, UserRow?>();
-            await StreamArray(ctx, async write =>
+            await StreamArray(ctx, async (write, flush) =>
             {
                 var after = dto.LastId ?? "";
                 var left = dto.Limit;
@@ -41,7 +41,7 @@ public static class SyncEndpoints
                 {
                     var page = sync.FullSyncPage(owner, asPartner, dto.UpdatedUntil, after, Math.Min(Batch, left));
                     foreach (var (a, e) in page) write(AssetMapper.ToDto(a, e, Owner(users, cache, a.OwnerId), me));
-                    await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
+                    await flush();
                     if (page.Count < Math.Min(Batch, left)) break;
                     left -= page.Count;
                     after = page[^1].Asset.Id;
@@ -95,20 +95,22 @@ public static class SyncEndpoints
         return u;
     }
 
-    /// <summary>Writes a JSON array whose items the callback produces in batches (it flushes between them).</summary>
-    static async Task StreamArray(HttpContext ctx, Func<Action<AssetResponseDto>, Task> produce)
+    /// <summary>Writes a JSON array whose items the callback produces in batches, calling flush between them.
+    /// Every flush of the pipe goes through the JSON writer first: the writer may hold pipe memory it has not
+    /// advanced yet, and starting the response under it is an error.</summary>
+    static async Task StreamArray(HttpContext ctx, Func<Action<AssetResponseDto>, Func<Task>, Task> produce)
     {
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = "application/json; charset=utf-8";
         using var w = new Utf8JsonWriter(ctx.Response.BodyWriter);
-        w.WriteStartArray();
-        await produce(item =>
+        async Task Flush()
         {
-            JsonSerializer.Serialize(w, item, ImmichJsonContext.Default.AssetResponseDto);
             w.Flush();
-        });
+            await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
+        }
+        w.WriteStartArray();
+        await produce(item => JsonSerializer.Serialize(w, item, ImmichJsonContext.Default.AssetResponseDto), Flush);
         w.WriteEndArray();
-        w.Flush();
-        await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
+        await Flush();
     }
 }

@@ -108,6 +108,20 @@ public sealed class MobileAppSequenceTests(ServerFixture server) : IClassFixture
     }
 
     [Fact]
+    public async Task Full_sync_page_after_the_last_asset_is_an_empty_array()
+    {
+        var user = await server.NewUser("emptypage");
+        var a = await Uploads.UploadOk(user, Uploads.CorpusFile("jpeg/apple-iphone4_gps.jpg"));
+        var b = await Uploads.UploadOk(user, Uploads.CorpusFile("jpeg/no-exif_progressive.jpg"));
+        var until = DateTime.UtcNow.AddMinutes(1).ToString("o");
+        var page = await user.Post("/api/sync/full-sync", new JsonObject { ["limit"] = 2, ["updatedUntil"] = until }, expect: 200);
+        Assert.Equal(2, page.AsArray().Count);
+        var last = new[] { a, b }.Max(StringComparer.Ordinal)!;
+        var empty = await user.Post("/api/sync/full-sync", new JsonObject { ["limit"] = 2, ["updatedUntil"] = until, ["lastId"] = last }, expect: 200);
+        Assert.Empty(empty.AsArray());
+    }
+
+    [Fact]
     public async Task Partners_can_be_created_updated_and_removed_and_share_read_access()
     {
         var a = await server.NewUser("pa");
