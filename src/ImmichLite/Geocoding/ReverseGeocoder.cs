@@ -188,6 +188,8 @@ public sealed class ReverseGeocoder
             ImmichJsonContext.Default.ReverseGeocodingStateResponseDto);
         _store.CompleteImport(new GeodataImportState(hash, rows, dataDate, DateTime.UtcNow), upstreamState);
         _log.LogInformation("Geodata imported: {Rows} places in {Seconds:0.0} s", rows, sw.Elapsed.TotalSeconds);
+        // a one-time burst of ~200k rows: hand the memory back instead of idling on it (a Pi has little to spare)
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return GeodataImportOutcome.Imported;
     }
 }
