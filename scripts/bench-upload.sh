@@ -18,28 +18,14 @@ find "$media" -type f ! -name '*.md' -size +0 | while read -r f; do cp "$f" "$wo
 head -c 1073741824 /dev/urandom > "$work/in/big-1GiB.mp4"
 files=$(find "$work/in" -type f | wc -l); bytes=$(du -cb "$work/in" | tail -1 | cut -f1)
 
-start_server() {
-  "$bin" --host 127.0.0.1 --port $port --data "$work/data" --log-level warn --admin-email b@b.co --admin-password benchpass >>"$work/server.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/server/ping" >/dev/null && break; sleep 0.1; done
-  token=$(curl -fs -X POST "http://127.0.0.1:$port/api/auth/login" -H 'content-type: application/json' -d '{"email":"b@b.co","password":"benchpass"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
-}
-# First start: the one-time geodata import (its memory is reported separately), then a normal start to measure.
-start_server
-for _ in $(seq 600); do
-  curl -fs "http://127.0.0.1:$port/api/system-metadata/reverse-geocoding-state" -H "x-immich-user-token: $token" | grep -q '"lastUpdate":"' && break
-  sleep 0.1
-done
-import_hwm=$(awk '/VmHWM/{print int($2/1024)}' /proc/$pid/status)
-kill $pid; wait $pid 2>/dev/null || true
-start_server
+source scripts/lib/bench-server.sh
+start_server_after_import
 # Measure the upload path alone: hold the media pipeline (its CPU and memory are measured by scripts/bench-ingest.sh).
 for q in metadataExtraction thumbnailGeneration; do
   curl -fs -o /dev/null -X PUT "http://127.0.0.1:$port/api/jobs/$q" -H "x-immich-user-token: $token" -H 'content-type: application/json' -d '{"command":"pause"}'
 done
 sleep 2
 rss_idle=$(awk '/VmRSS/{print $2}' /proc/$pid/status)
-hwm_before=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
 sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
 
 upload() {
