@@ -111,17 +111,7 @@ public static class AssetsEndpoints
             await ctx.NoContent(ApiOps.RunAssetJobs.SuccessStatus);
         });
 
-        g.MapOp(ApiOps.GetAssetStatistics, ctx =>
-        {
-            string? vis = null;
-            if (ctx.QueryString("visibility") is { } v)
-            {
-                if (!EnumText.TryParse<AssetVisibility>(v, out _)) throw ApiException.Validation(["visibility must be one of the following values: archive, timeline, hidden, locked"]);
-                vis = v;
-            }
-            var (images, videos) = assets.Statistics(ctx.Auth().UserId, ctx.QueryBool("isFavorite"), ctx.QueryBool("isTrashed"), vis);
-            return ctx.Json(new AssetStatsResponseDto { Images = (int)images, Videos = (int)videos, Total = (int)(images + videos) }, j.AssetStatsResponseDto);
-        });
+        g.MapOp(ApiOps.GetAssetStatistics, ctx => ctx.Json(Statistics(ctx, assets, ctx.Auth().UserId), j.AssetStatsResponseDto));
 
         g.MapOp(ApiOps.GetRandom, ctx =>
         {
@@ -185,6 +175,13 @@ public static class AssetsEndpoints
         var ext = Path.GetExtension(path);
         var mime = ext == ".webp" ? "image/webp" : "image/jpeg";
         return FileResponses.SendAsync(ctx, path, mime, "private, max-age=86400, no-transform", $"{Path.GetFileNameWithoutExtension(originalName)}_{size}{ext}");
+    }
+
+    /// <summary>Counts of a user's assets under the isFavorite/isTrashed/visibility query filters.</summary>
+    public static AssetStatsResponseDto Statistics(HttpContext ctx, AssetStore assets, string userId)
+    {
+        var (images, videos) = assets.Statistics(userId, ctx.QueryBool("isFavorite"), ctx.QueryBool("isTrashed"), ctx.QueryVisibility());
+        return new AssetStatsResponseDto { Images = (int)images, Videos = (int)videos, Total = (int)(images + videos) };
     }
 
     static List<string> Distinct(List<string> ids) => ids.Select(i => i.ToLowerInvariant()).Distinct().ToList();

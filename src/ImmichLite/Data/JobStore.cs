@@ -67,9 +67,6 @@ public sealed class JobStore(Database db)
         return new JobCounts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3));
     });
 
-    public List<(string Name, string Payload, string? Error)> Failed(string queue) => db.Read(s => s.List(
-        "SELECT name, payload, lastError FROM jobs WHERE queue = $q AND status = 'failed' ORDER BY id", r => (r.GetString(0), r.GetString(1), r.Str(2)), ("$q", queue)));
-
     public Task<int> DeleteAsync(string queue, string status) => db.WriteAsync(s =>
         s.Exec("DELETE FROM jobs WHERE queue = $q AND status = $s", ("$q", queue), ("$s", status)));
 

@@ -52,13 +52,6 @@ public sealed class PipelineStore(Database db)
         ON CONFLICT (assetId) DO UPDATE SET thumbnailError = excluded.thumbnailError
         """, ("$id", assetId), ("$r", reason)));
 
-    public (string? MetadataError, string? ThumbnailError, bool Metadata, bool Thumbnail) Status(string assetId) => db.Read(s =>
-    {
-        using var cmd = s.Command("SELECT metadataError, thumbnailError, metadataExtractedAt IS NOT NULL, thumbnailAt IS NOT NULL FROM asset_job_status WHERE assetId = $id", [("$id", assetId)]);
-        using var r = cmd.ExecuteReader();
-        return r.Read() ? (r.Str(0), r.Str(1), r.Bool(2), r.Bool(3)) : (null, null, false, false);
-    });
-
     /// <summary>Assets whose metadata (or thumbnails) were never made — or all of them when forced — for "start" on a queue.</summary>
     public List<string> AssetsMissing(string column, bool force) => db.Read(s => s.List(
         force ? "SELECT id FROM assets ORDER BY createdAt"

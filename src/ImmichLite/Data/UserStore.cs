@@ -34,8 +34,6 @@ public sealed class UserStore(Database db)
     public UserRow? GetByEmail(string email, bool withDeleted = false) => db.Read(s => s.One(
         $"SELECT {Cols} FROM users WHERE email = $e" + (withDeleted ? "" : " AND deletedAt IS NULL"), Map, ("$e", email)));
 
-    public UserRow? GetAdmin() => db.Read(s => s.One($"SELECT {Cols} FROM users WHERE isAdmin = 1 AND deletedAt IS NULL ORDER BY createdAt LIMIT 1", Map));
-
     public bool AdminExists() => db.Read(s => s.Long("SELECT EXISTS(SELECT 1 FROM users WHERE isAdmin = 1)") != 0);
 
     public List<UserRow> List(bool withDeleted = false, string? id = null) => db.Read(s => s.List(

@@ -26,9 +26,6 @@ public sealed class EventHub(ILogger<EventHub> log)
         }
     }
 
-    public void ToUsers<T>(string name, IReadOnlyList<string> userIds, T payload, JsonTypeInfo<T> type) =>
-        Publish(new ServerEvent(name, EventAudience.Users, userIds, JsonSerializer.Serialize(payload, type)));
-
     public void UserDeleted(string userId) =>
         Publish(new ServerEvent("on_user_delete", EventAudience.Broadcast, [], JsonSerializer.Serialize(userId, Contract.ImmichJsonContext.Default.String)));
 

@@ -140,6 +140,15 @@ public static class Http
         return s.ToLowerInvariant();
     }
 
+    /// <summary>The `visibility` query parameter (an AssetVisibility value) or null.</summary>
+    public static string? QueryVisibility(this HttpContext ctx)
+    {
+        var v = ctx.QueryString("visibility");
+        if (v is not null && !EnumText.TryParse<Contract.AssetVisibility>(v, out _))
+            throw ApiException.Validation(["visibility must be one of the following values: archive, timeline, hidden, locked"]);
+        return v;
+    }
+
     public static int? QueryInt(this HttpContext ctx, string name, int? min = null, int? max = null)
     {
         var s = ctx.QueryString(name);

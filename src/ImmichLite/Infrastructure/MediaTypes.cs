@@ -48,8 +48,6 @@ public static class MediaTypes
     public static MediaKind KindOf(string fileName) =>
         ByExt.TryGetValue(Path.GetExtension(fileName).ToLowerInvariant(), out var v) ? v.Kind : MediaKind.None;
 
-    public static bool IsRaw(string fileName) => Raw.Any(r => r.Ext == Path.GetExtension(fileName).ToLowerInvariant());
-
     public static string MimeOf(string fileName) =>
         ByExt.TryGetValue(Path.GetExtension(fileName).ToLowerInvariant(), out var v) ? v.Mime : "application/octet-stream";
 }

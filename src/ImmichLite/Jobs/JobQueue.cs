@@ -89,8 +89,6 @@ public sealed class JobQueue : BackgroundService
         };
     }
 
-    public int Concurrency(JobName queue) => _queues[queue].Concurrency;
-
     /// <summary>Queues a job in its own transaction and wakes its queue.</summary>
     public Task EnqueueAsync(string name, string payload) => EnqueueManyAsync(name, [payload]);
 
@@ -102,7 +100,6 @@ public sealed class JobQueue : BackgroundService
         return n;
     }
 
-    public bool HasHandler(string name) => _handlers.ContainsKey(name);
 
 
     protected override Task ExecuteAsync(CancellationToken stop)

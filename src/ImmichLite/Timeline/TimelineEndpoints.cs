@@ -21,13 +21,11 @@ public static class TimelineEndpoints
             var auth = ctx.Auth();
             if (ctx.QueryUuid("personId") is not null) throw ApiException.BadRequest("Not found or no person.read access");
             if (ctx.QueryUuid("tagId") is not null) throw ApiException.BadRequest("Not found or no tag.read access");
-            string? visibility = null;
-            if (ctx.QueryString("visibility") is { } v)
+            var visibility = ctx.QueryVisibility();
+            if (visibility is { } v)
             {
-                if (!EnumText.TryParse<AssetVisibility>(v, out _)) throw ApiException.Validation(["visibility must be one of the following values: archive, timeline, hidden, locked"]);
                 if (v is "hidden") throw ApiException.BadRequest("Hidden assets are not shown on a timeline");
                 if (v is "locked" && !(auth.Session?.PinExpiresAt > DateTime.UtcNow)) throw ApiException.Forbidden("Elevated permission is required");
-                visibility = v;
             }
             var order = ctx.QueryString("order");
             if (order is not null && order is not ("asc" or "desc")) throw ApiException.Validation(["order must be one of the following values: asc, desc"]);

@@ -1,3 +1,4 @@
+using ImmichLite.Assets;
 using ImmichLite.Auth;
 using ImmichLite.Contract;
 using ImmichLite.Data;
@@ -78,17 +79,7 @@ public static class UsersAdminEndpoints
 
         var assets = app.ServiceProvider.GetRequiredService<AssetStore>();
         g.MapOp(ApiOps.GetUserStatisticsAdmin, ctx =>
-        {
-            var user = service.GetOrThrow(ctx.RouteUuid(), withDeleted: true);
-            string? vis = null;
-            if (ctx.QueryString("visibility") is { } v)
-            {
-                if (!EnumText.TryParse<AssetVisibility>(v, out _)) throw ApiException.Validation(["visibility must be one of the following values: archive, timeline, hidden, locked"]);
-                vis = v;
-            }
-            var (images, videos) = assets.Statistics(user.Id, ctx.QueryBool("isFavorite"), ctx.QueryBool("isTrashed"), vis);
-            return ctx.Json(new AssetStatsResponseDto { Images = (int)images, Videos = (int)videos, Total = (int)(images + videos) }, j.AssetStatsResponseDto);
-        });
+            ctx.Json(AssetsEndpoints.Statistics(ctx, assets, service.GetOrThrow(ctx.RouteUuid(), withDeleted: true).Id), j.AssetStatsResponseDto));
 
         g.MapOp(ApiOps.GetUserPreferencesAdmin, ctx =>
             ctx.Json(service.GetPreferences(service.GetOrThrow(ctx.RouteUuid(), withDeleted: true).Id), j.UserPreferencesResponseDto));

@@ -359,7 +359,7 @@ public sealed class SocketIoServerTests
         Assert.Equal(1, s.Hub.SocketCount);
         s.App.Services.GetRequiredService<EventHub>().ConfigUpdated();
         Assert.Null(await c.ExpectEventAsync("on_config_update", TimeSpan.FromSeconds(1)));
-        Assert.Equal("""42["on_config_update"]""", c.Log.Last());
+        Assert.Contains("""42["on_config_update"]""", c.Log); // a ping ("2") may arrive after it
     }
 
     [Fact]
