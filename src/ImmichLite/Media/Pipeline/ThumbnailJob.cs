@@ -35,7 +35,17 @@ public sealed class ThumbnailJob(AssetStore assets, IThumbnailGenerator generato
             await pipeline.MarkThumbnailFailedAsync(asset.Id, e.Message);
             throw new JobFailedException(e.Message);
         }
-        await pipeline.MarkThumbnailsAsync(asset.Id, preview, thumbnail, result.Thumbhash, clock.GetUtcNow().UtcDateTime);
+        try
+        {
+            await pipeline.MarkThumbnailsAsync(asset.Id, preview, thumbnail, result.Thumbhash, clock.GetUtcNow().UtcDateTime);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 19 && assets.Get(asset.Id) is null)
+        {
+            // the asset was deleted while its thumbnails were being made: nothing to record, nothing to keep
+            StorageLayout.TryDelete(preview);
+            StorageLayout.TryDelete(thumbnail);
+            return;
+        }
         if (asset.Visibility is "timeline" or "archive")
             events.Publish(new ServerEvent("on_upload_success", EventAudience.Users, [asset.OwnerId],
                 JsonSerializer.Serialize(assetService.Dto(asset.Id, asset.OwnerId), ImmichJsonContext.Default.AssetResponseDto)));
