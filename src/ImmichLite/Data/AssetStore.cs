@@ -139,10 +139,12 @@ public sealed class AssetStore(Database db)
     public HashSet<string> Readable(string userId, IReadOnlyCollection<string> ids) => db.Read(s => s.List(
         AccessSql.ReadableAssets, r => r.GetString(0), ("$u", userId), ("$ids", JsonIds(ids))).ToHashSet());
 
+    /// <summary>Image and video counts under the statistics filters, summed from the per-month counters (migration 009).</summary>
     public (long Images, long Videos) Statistics(string ownerId, bool? isFavorite, bool? isTrashed, string? visibility) => db.Read(s =>
     {
         using var cmd = s.Command("""
-            SELECT COALESCE(SUM(type = 'IMAGE'), 0), COALESCE(SUM(type = 'VIDEO'), 0) FROM assets
+            SELECT COALESCE(SUM(CASE WHEN type = 'IMAGE' THEN n END), 0), COALESCE(SUM(CASE WHEN type = 'VIDEO' THEN n END), 0)
+            FROM asset_month_counts
             WHERE ownerId = $o AND ($fav IS NULL OR isFavorite = $fav)
               AND (CASE WHEN $trash IS NULL THEN status = 'active' ELSE status = (CASE WHEN $trash = 1 THEN 'trashed' ELSE 'active' END) END)
               AND (($vis IS NULL AND visibility <> 'hidden' AND visibility <> 'locked') OR visibility = $vis)

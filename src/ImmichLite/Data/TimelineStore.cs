@@ -59,7 +59,12 @@ public sealed class TimelineStore(Database db)
     public List<(string Month, int Count)> Buckets(TimelineFilter f, string viewer)
     {
         var (where, p) = Build(f, viewer);
-        var sql = $"SELECT substr(a.localDateTime, 1, 7) AS m, COUNT(*) FROM assets a WHERE {where} GROUP BY m ORDER BY m {(f.Ascending ? "ASC" : "DESC")}";
+        var order = f.Ascending ? "ASC" : "DESC";
+        // A user's timeline filters only on columns the per-month counters keep (migration 009): sum them.
+        // Album and shared-link timelines depend on membership and count their (few) assets.
+        var sql = f.AlbumId is null && f.SharedLinkId is null
+            ? $"SELECT a.month, SUM(a.n) FROM asset_month_counts a WHERE {where} GROUP BY a.month HAVING SUM(a.n) > 0 ORDER BY a.month {order}"
+            : $"SELECT substr(a.localDateTime, 1, 7) AS m, COUNT(*) FROM assets a WHERE {where} GROUP BY m ORDER BY m {order}";
         return db.Read(s => s.List(sql, r => (r.GetString(0), r.GetInt32(1)), p.ToArray()));
     }
 

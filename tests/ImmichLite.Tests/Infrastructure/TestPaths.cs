@@ -32,3 +32,18 @@ public static class TestPaths
         return d;
     }
 }
+
+/// <summary>A real database file with every migration applied, in its own temporary folder (removed on dispose).</summary>
+public sealed class TempDatabase(string prefix) : IDisposable
+{
+    readonly string _dir = TestPaths.NewTempDir(prefix);
+    Data.Database? _db;
+
+    public Data.Database Db => _db ??= new Data.Database(Path.Combine(_dir, "immichlite.db"));
+
+    public void Dispose()
+    {
+        _db?.Dispose();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,87 @@
+using ImmichLite.Data;
+using ImmichLite.Tests.Infrastructure;
+
+namespace ImmichLite.Tests.Library;
+
+/// <summary>The per-month counters of migration 009 (timeline buckets, asset statistics) against the assets
+/// they count, on a real database file after thousands of random inserts, updates and deletes.</summary>
+public sealed class MonthCountsTests : IDisposable
+{
+    readonly TempDatabase _temp = new("month-counts");
+    Database _db => _temp.Db;
+
+    public void Dispose() => _temp.Dispose();
+
+    static readonly string[] Owners = ["u1", "u2", "u3"];
+    static readonly string[] Statuses = ["active", "trashed"];
+    static readonly string[] Visibilities = ["timeline", "archive", "hidden", "locked"];
+    static readonly string[] Types = ["IMAGE", "VIDEO"];
+
+    static string Pick(Random r, string[] xs) => xs[r.Next(xs.Length)];
+    static string Date(Random r) => new DateTime(2015 + r.Next(3), 1 + r.Next(12), 1 + r.Next(28), r.Next(24), 0, 0).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
+
+    List<string> Counters() => _db.Read(s => s.List(
+        "SELECT ownerId || '|' || month || '|' || status || '|' || visibility || '|' || isFavorite || '|' || type || '=' || n FROM asset_month_counts ORDER BY 1",
+        r => r.GetString(0)));
+
+    List<string> Truth() => _db.Read(s => s.List("""
+        SELECT ownerId || '|' || substr(localDateTime, 1, 7) || '|' || status || '|' || visibility || '|' || isFavorite || '|' || type || '=' || COUNT(*)
+        FROM assets GROUP BY ownerId, substr(localDateTime, 1, 7), status, visibility, isFavorite, type ORDER BY 1
+        """, r => r.GetString(0)));
+
+    [Fact]
+    public void Counters_follow_every_insert_update_and_delete()
+    {
+        var r = new Random(20261127);
+        _db.Write(s =>
+        {
+            foreach (var u in Owners)
+                s.Exec("INSERT INTO users (id, email, profileChangedAt, createdAt, updatedAt, updateId) VALUES ($id, $id || '@x', 'now', 'now', 'now', $id)", ("$id", u));
+            return 0;
+        });
+        var ids = new List<string>();
+        for (var round = 0; round < 20; round++)
+        {
+            _db.Write(s =>
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    var op = ids.Count < 50 ? 0 : r.Next(8);
+                    var id = ids.Count > 0 ? ids[r.Next(ids.Count)] : null;
+                    switch (op)
+                    {
+                        case 0:
+                            id = Guid.NewGuid().ToString();
+                            s.Exec("""
+                                INSERT INTO assets (id, ownerId, deviceAssetId, deviceId, type, originalPath, originalFileName, checksum, fileCreatedAt,
+                                  fileModifiedAt, localDateTime, isFavorite, visibility, status, createdAt, updatedAt, updateId)
+                                VALUES ($id, $o, $id, 'd', $t, '/x', 'x.jpg', randomblob(20), $d, $d, $d, $f, $v, $s, $d, $d, $id)
+                                """, ("$id", id), ("$o", Pick(r, Owners)), ("$t", Pick(r, Types)), ("$d", Date(r)), ("$f", r.Next(2) == 1),
+                                ("$v", Pick(r, Visibilities)), ("$s", Pick(r, Statuses)));
+                            ids.Add(id);
+                            break;
+                        case 1: s.Exec("UPDATE assets SET isFavorite = NOT isFavorite WHERE id = $id", ("$id", id)); break;
+                        case 2: s.Exec("UPDATE assets SET status = $s WHERE id = $id", ("$id", id), ("$s", Pick(r, Statuses))); break;
+                        case 3: s.Exec("UPDATE assets SET visibility = $v WHERE id = $id", ("$id", id), ("$v", Pick(r, Visibilities))); break;
+                        case 4: s.Exec("UPDATE assets SET localDateTime = $d WHERE id = $id", ("$id", id), ("$d", Date(r))); break;
+                        case 5: s.Exec("UPDATE assets SET ownerId = $o, type = $t WHERE id = $id", ("$id", id), ("$o", Pick(r, Owners)), ("$t", Pick(r, Types))); break;
+                        case 6: s.Exec("UPDATE assets SET updatedAt = 'later', isFavorite = isFavorite WHERE id = $id", ("$id", id)); break;
+                        default:
+                            s.Exec("DELETE FROM assets WHERE id = $id", ("$id", id));
+                            ids.Remove(id!);
+                            break;
+                    }
+                }
+                return 0;
+            });
+            Assert.Equal(Truth(), Counters());
+        }
+        Assert.NotEmpty(Counters());
+        // no counter is left at zero or below
+        Assert.Equal(0, _db.Read(s => s.Long("SELECT COUNT(*) FROM asset_month_counts WHERE n <= 0")));
+        // deleting a user removes their assets (ON DELETE CASCADE) and with them their counters
+        _db.Write(s => s.Exec("DELETE FROM users WHERE id = 'u1'"));
+        Assert.Equal(Truth(), Counters());
+        Assert.DoesNotContain(Counters(), c => c.StartsWith("u1|"));
+    }
+}
