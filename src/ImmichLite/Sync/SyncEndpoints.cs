@@ -57,8 +57,10 @@ public static class SyncEndpoints
             var sharing = partners.SharingWith(me);
             var expected = sharing.Append(me).ToHashSet();
             var asked = dto.UserIds.Select(u => u.ToLowerInvariant()).ToHashSet();
+            // me first, then the partners sharing with me; each owner read in its own index range
+            var owners = sharing.Select(o => (Id: o, AsPartner: true)).Prepend((Id: me, AsPartner: false)).ToList();
             var needsFull = dto.UpdatedAfter < now - TombstoneAge || !asked.SetEquals(expected)
-                            || sync.DeltaCount(me, sharing, dto.UpdatedAfter) >= DeltaLimit;
+                            || owners.Sum(o => sync.DeltaCount(o.Id, o.AsPartner, dto.UpdatedAfter, DeltaLimit)) >= DeltaLimit;
             ctx.Response.StatusCode = 200;
             ctx.Response.ContentType = "application/json; charset=utf-8";
             using var w = new Utf8JsonWriter(ctx.Response.BodyWriter);
@@ -68,20 +70,25 @@ public static class SyncEndpoints
             if (!needsFull)
             {
                 var cache = new Dictionary<string, UserRow?>();
-                var after = "";
-                while (true)
+                foreach (var (owner, asPartner) in owners)
                 {
-                    var page = sync.DeltaPage(me, sharing, dto.UpdatedAfter, after, Batch);
-                    foreach (var (a, e) in page) JsonSerializer.Serialize(w, AssetMapper.ToDto(a, e, Owner(users, cache, a.OwnerId), me), j.AssetResponseDto);
-                    w.Flush();
-                    await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
-                    if (page.Count < Batch) break;
-                    after = page[^1].Asset.Id;
+                    var from = (Sql.Iso(dto.UpdatedAfter), long.MaxValue);
+                    while (true)
+                    {
+                        var (page, next) = sync.DeltaPage(owner, asPartner, from, Batch);
+                        foreach (var (a, e) in page) JsonSerializer.Serialize(w, AssetMapper.ToDto(a, e, Owner(users, cache, a.OwnerId), me), j.AssetResponseDto);
+                        w.Flush();
+                        await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
+                        if (page.Count < Batch) break;
+                        from = next;
+                    }
                 }
             }
             w.WriteEndArray();
             w.WriteStartArray("deleted");
-            if (!needsFull) foreach (var id in sync.DeltaDeleted(me, sharing, dto.UpdatedAfter)) w.WriteStringValue(id);
+            if (!needsFull)
+                foreach (var (owner, asPartner) in owners)
+                    foreach (var id in sync.DeltaDeleted(owner, asPartner, dto.UpdatedAfter)) w.WriteStringValue(id);
             w.WriteEndArray();
             w.WriteEndObject();
             w.Flush();

@@ -82,6 +82,7 @@ public sealed class MobileAppSequenceTests(ServerFixture server) : IClassFixture
         await Task.Delay(20);
 
         var uploaded = await Uploads.UploadOk(web, Uploads.CorpusFile("orientation/landscape_orientation-1_normal.jpg"));
+        var partnerNew = await Uploads.UploadOk(partner, Uploads.CorpusFile("jpeg/canon-eos7d_iptc-keywords.jpg"));
         await web.Put("/api/assets", new JsonObject { ["ids"] = Ids(mine[0]), ["isFavorite"] = true }, expect: 204);
         var updated = await socket.ExpectEventAsync("on_asset_update", TimeSpan.FromSeconds(1));
         Assert.Equal(mine[0], updated!["id"]!.GetValue<string>());
@@ -97,7 +98,7 @@ public sealed class MobileAppSequenceTests(ServerFixture server) : IClassFixture
         SpecValidator.AssertValid(delta, "AssetDeltaSyncResponseDto");
         Assert.False(delta["needsFullSync"]!.GetValue<bool>());
         var upserted = delta["upserted"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()).Order().ToList();
-        Assert.Equal(new[] { uploaded, mine[0], mine[1] }.Order().ToList(), upserted);
+        Assert.Equal(new[] { uploaded, mine[0], mine[1], partnerNew }.Order().ToList(), upserted);
         Assert.True(delta["upserted"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == mine[0])!["isFavorite"]!.GetValue<bool>());
         Assert.True(delta["upserted"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == mine[1])!["isTrashed"]!.GetValue<bool>());
         Assert.Equal([mine[2]], delta["deleted"]!.AsArray().Select(x => x!.GetValue<string>()));

@@ -85,3 +85,62 @@ public sealed class MonthCountsTests : IDisposable
         Assert.DoesNotContain(Counters(), c => c.StartsWith("u1|"));
     }
 }
+
+/// <summary>SyncStore's delta pages on a real database: keyset order survives many assets sharing one updatedAt
+/// (a bulk edit stamps them all alike), and a partner's changes are read under the partner's rules.</summary>
+public sealed class DeltaPagesTests : IDisposable
+{
+    readonly TempDatabase _temp = new("delta-pages");
+    Database _db => _temp.Db;
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Pages_cover_every_change_once_even_when_updatedAt_ties()
+    {
+        var checkpoint = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        string Stamp(int i) => Sql.Iso(i < 1100 ? checkpoint.AddSeconds(5) : i < 1150 ? checkpoint.AddSeconds(-5) : checkpoint.AddSeconds(6 + i % 7));
+        var expected = new HashSet<string>();
+        _db.Write(s =>
+        {
+            foreach (var u in new[] { "me", "partner" })
+                s.Exec("INSERT INTO users (id, email, profileChangedAt, createdAt, updatedAt, updateId) VALUES ($id, $id || '@x', 'now', 'now', 'now', $id)", ("$id", u));
+            for (var i = 0; i < 1300; i++)
+            {
+                var id = Guid.NewGuid().ToString();
+                var owner = i % 10 == 0 ? "partner" : "me";
+                var visibility = i % 13 == 0 ? "hidden" : i % 17 == 0 ? "archive" : "timeline";
+                s.Exec("""
+                    INSERT INTO assets (id, ownerId, deviceAssetId, deviceId, type, originalPath, originalFileName, checksum, fileCreatedAt,
+                      fileModifiedAt, localDateTime, visibility, createdAt, updatedAt, updateId)
+                    VALUES ($id, $o, $id, 'd', 'IMAGE', '/x', 'x.jpg', randomblob(20), $t, $t, $t, $v, $t, $t, $id)
+                    """, ("$id", id), ("$o", owner), ("$v", visibility), ("$t", Stamp(i)));
+                var changed = i < 1100 || i >= 1150;
+                var shown = owner == "me" ? visibility != "hidden" : visibility == "timeline";
+                if (changed && shown) expected.Add(id);
+            }
+            return 0;
+        });
+        var sync = new SyncStore(_db);
+        var seen = new List<string>();
+        foreach (var (owner, asPartner) in new[] { ("me", false), ("partner", true) })
+        {
+            var from = (Sql.Iso(checkpoint), long.MaxValue);
+            while (true)
+            {
+                var (page, next) = sync.DeltaPage(owner, asPartner, from, 100);
+                seen.AddRange(page.Select(p => p.Asset.Id));
+                if (page.Count < 100) break;
+                from = next;
+            }
+        }
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(expected.Order(), seen.Order());
+        Assert.Equal(expected.Count, sync.DeltaCount("me", false, checkpoint, 100_000) + sync.DeltaCount("partner", true, checkpoint, 100_000));
+        Assert.Equal(100, sync.DeltaCount("me", false, checkpoint, 100));
+        // what the app must drop: my hidden assets, and the partner's that are not in the timeline
+        var dropped = sync.DeltaDeleted("me", false, checkpoint).Concat(sync.DeltaDeleted("partner", true, checkpoint)).ToHashSet();
+        Assert.NotEmpty(dropped);
+        Assert.Empty(dropped.Intersect(expected));
+    }
+}
