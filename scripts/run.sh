@@ -12,6 +12,4 @@ if [ ! -x "$bin" ] || [ -n "$(find src -newer "$bin" -type f -print -quit)" ]; t
   bash publish.sh "$rid"
 fi
 export PATH="$HOME/.dotnet:$PATH"
-# small first GC generation: lower peak memory on a Pi (see systemd/immichlite.service)
-export DOTNET_GCgen0size="${DOTNET_GCgen0size:-100000}"
 exec "$bin" --data ./data "$@"
