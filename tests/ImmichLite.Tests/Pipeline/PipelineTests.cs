@@ -22,6 +22,25 @@ public sealed class PipelineTests(ServerFixture server) : IClassFixture<ServerFi
         }
     }
 
+    /// <summary>For a failure message: the asset's rows in the job table and its files, read from the server's database.</summary>
+    string JobTrail(string assetId)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.DataDir, "immichlite.db")};Mode=ReadOnly");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT 'job ' || name || ' ' || status || ' attempts ' || attempts || ' ' || COALESCE(lastError, '') FROM jobs WHERE payload LIKE '%' || $id || '%'
+            UNION ALL SELECT 'file ' || type || ' ' || path FROM asset_files WHERE assetId = $id
+            UNION ALL SELECT 'status metadata ' || COALESCE(metadataExtractedAt, '-') || ' ' || COALESCE(metadataError, '') || ' thumbnail ' || COALESCE(thumbnailAt, '-')
+              || ' preview ' || COALESCE(previewAt, '-') || ' ' || COALESCE(thumbnailError, '') FROM asset_job_status WHERE assetId = $id
+            """;
+        cmd.Parameters.AddWithValue("$id", assetId);
+        var rows = new List<string>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) rows.Add(r.GetString(0));
+        return rows.Count == 0 ? "no job rows, no files (jobs that completed are deleted)" : string.Join(" | ", rows);
+    }
+
     async Task<(TestClient User, Dictionary<string, string> Ids)> UploadCorpus()
     {
         var admin = await server.Admin();
@@ -97,7 +116,7 @@ public sealed class PipelineTests(ServerFixture server) : IClassFixture<ServerFi
             var info = await user.Get($"/api/assets/{id}");
             var thumb = await user.Http.GetAsync($"/api/assets/{id}/thumbnail");
             if (broken.Any(rel.StartsWith) && thumb.StatusCode == HttpStatusCode.NotFound) continue;
-            Assert.True(thumb.StatusCode == HttpStatusCode.OK, $"{rel}: thumbnail {(int)thumb.StatusCode}");
+            Assert.True(thumb.StatusCode == HttpStatusCode.OK, $"{rel}: thumbnail {(int)thumb.StatusCode}; {JobTrail(id)}; asset: {info.ToJsonString()}");
             Assert.Equal("image/webp", thumb.Content.Headers.ContentType!.MediaType);
             var cc = thumb.Headers.CacheControl!;
             Assert.True(cc.Private && cc.NoTransform && cc.MaxAge == TimeSpan.FromDays(1), cc.ToString());
