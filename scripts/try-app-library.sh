@@ -155,7 +155,7 @@ grep -qE 'Passed: +1\b' "$work/test.txt" || { [ "$test_rc" -ne 0 ] || { log "the
 load_after=$(load)
 
 # ---------------------------------------------------------------- 7. the report
-export ROOT BIN N PARTNER RID work started load_before load_after seed_s ping_s idle_s idle_rss files upload_s cli_rc jobs_s \
+export ROOT BIN N PARTNER RID MEDIA work started load_before load_after seed_s ping_s idle_s idle_rss files upload_s cli_rc jobs_s \
   ingest_cpu_s uploaded total_before total_after ingest_hwm test_s test_rc end_rss
 section=$(python3 - <<'PY'
 import datetime as dt, json, os, platform, re, shlex, statistics
@@ -180,7 +180,7 @@ cmd = f"BIN={shlex.quote(os.path.relpath(binary, root) if binary.startswith(root
 db = os.path.getsize(os.path.join(e["work"], "data", "immichlite.db")) / 2**20
 cli = open(os.path.join(e["work"], "cli-upload.txt"), errors="replace").read().replace("\r", "\n")
 cli_lines = [l.strip() for l in cli.splitlines() if re.search(r"(Successfully|Found \d+|duplicate|Error|error|failed)", l)]
-cli_said = "; ".join(dict.fromkeys(cli_lines[-4:])) or "(no summary)"
+cli_said = "; ".join(dict.fromkeys(cli_lines[-4:])).replace(os.path.realpath(e["MEDIA"]), "../shared/testdata/media") or "(no summary)"
 passed = t.get("passed") is True and e["test_rc"] == "0"
 steps = t.get("steps", [])
 syncs = t.get("fullSync", [])
