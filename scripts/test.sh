@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test (unit and HTTP tests against the real server on 127.0.0.1) and ends with
 # "N passed, N failed". Needs ../shared beside the repository (the contract and the test media).
+# Arguments go to `dotnet test`. Tests of Category "Scale" need a large library on a running server
+# (scripts/try-app-library.sh runs them) and are left out unless a --filter of your own is given.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-tools.sh
+filter=(--filter "Category!=Scale")
+for arg in "$@"; do case "$arg" in --filter|--filter=*) filter=() ;; esac; done
 log=$(mktemp)
-dotnet test ImmichLite.sln -c Release --nologo "$@" 2>&1 | tee "$log"
+dotnet test ImmichLite.sln -c Release --nologo "${filter[@]}" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 passed=0; failed=0; skipped=0
 while read -r line; do

@@ -55,16 +55,7 @@ public sealed class ServerFixture : IAsyncLifetime
         finally { _adminGate.Release(); }
     }
 
-    public async Task<TestClient> Login(string email, string password)
-    {
-        var anon = Anonymous();
-        var r = await anon.PostRaw("/api/auth/login", new JsonObject { ["email"] = email, ["password"] = password });
-        Assert.Equal(201, (int)r.StatusCode);
-        var body = JsonNode.Parse(await r.Content.ReadAsStringAsync())!;
-        var c = new HttpClient { BaseAddress = BaseUri };
-        c.DefaultRequestHeaders.Add("x-immich-user-token", body["accessToken"]!.GetValue<string>());
-        return new TestClient(c) { UserId = body["userId"]!.GetValue<string>(), Token = body["accessToken"]!.GetValue<string>() };
-    }
+    public Task<TestClient> Login(string email, string password) => TestClient.Login(BaseUri, email, password);
 
     /// <summary>Creates a user through the admin API and logs them in.</summary>
     public async Task<TestClient> NewUser(string? name = null, long? quota = null)
@@ -90,6 +81,22 @@ public sealed class TestClient(HttpClient http)
         var req = new HttpRequestMessage(method, path);
         if (body is not null) req.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         return Http.SendAsync(req);
+    }
+
+    /// <summary>POST /api/auth/login on the server at <paramref name="baseUri"/>; a client that sends the new session's token.</summary>
+    public static async Task<TestClient> Login(Uri baseUri, string email, string password)
+    {
+        var anon = new TestClient(new HttpClient { BaseAddress = baseUri });
+        return ForSession(baseUri, await anon.Post("/api/auth/login", new JsonObject { ["email"] = email, ["password"] = password }));
+    }
+
+    /// <summary>A client for the session a login response (LoginResponseDto) created.</summary>
+    public static TestClient ForSession(Uri baseUri, JsonNode login)
+    {
+        var token = login["accessToken"]!.GetValue<string>();
+        var c = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(5) };
+        c.DefaultRequestHeaders.Add("x-immich-user-token", token);
+        return new TestClient(c) { UserId = login["userId"]!.GetValue<string>(), Token = token };
     }
 
     public Task<HttpResponseMessage> PostRaw(string path, JsonNode? body = null) => Send(HttpMethod.Post, path, body);
