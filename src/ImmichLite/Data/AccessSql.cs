@@ -45,9 +45,10 @@ public static class AccessSql
                       WHERE sl.id = $l AND a.livePhotoVideoId = w.value AND {AlbumAssetFilter})
         """;
 
-    /// <summary>Assets among $ids that $u may put into an album or a shared link (upstream's asset.share): their own.</summary>
+    /// <summary>Assets among $ids that $u may put into an album or a shared link (upstream's asset.share): their own.
+    /// ("+ownerId": the primary key drives, with or without statistics; see AssetStore.OwnedSql.)</summary>
     public const string ShareableAssets = """
-        SELECT id FROM assets WHERE id IN (SELECT value FROM json_each($ids)) AND ownerId = $u
+        SELECT id FROM assets WHERE id IN (SELECT value FROM json_each($ids)) AND +ownerId = $u
         """;
 
     /// <summary>One row (ownerId, role of $u or NULL) when album $a exists for anyone (its owner not deleted).

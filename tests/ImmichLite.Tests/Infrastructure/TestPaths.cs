@@ -37,9 +37,9 @@ public static class TestPaths
 public sealed class TempDatabase(string prefix) : IDisposable
 {
     readonly string _dir = TestPaths.NewTempDir(prefix);
-    Data.Database? _db;
+    ImmichLite.Data.Database? _db;
 
-    public Data.Database Db => _db ??= new Data.Database(Path.Combine(_dir, "immichlite.db"));
+    public ImmichLite.Data.Database Db => _db ??= new ImmichLite.Data.Database(Path.Combine(_dir, "immichlite.db"));
 
     public void Dispose()
     {
