@@ -5,12 +5,8 @@ namespace ImmichLite.Tests.DataLayer;
 
 /// <summary>Queries on the path of every asset change must not walk a library: their plans are checked on a real
 /// database both without statistics (a server whose library grew since its last clean shutdown) and after ANALYZE.</summary>
-public sealed class QueryPlanTests : IDisposable
+public sealed class QueryPlanTests() : TempDatabase("query-plans")
 {
-    readonly TempDatabase _temp = new("query-plans");
-    Database Db => _temp.Db;
-
-    public void Dispose() => _temp.Dispose();
 
     void Seed()
     {

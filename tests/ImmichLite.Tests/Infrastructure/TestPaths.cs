@@ -33,13 +33,14 @@ public static class TestPaths
     }
 }
 
-/// <summary>A real database file with every migration applied, in its own temporary folder (removed on dispose).</summary>
-public sealed class TempDatabase(string prefix) : IDisposable
+/// <summary>A real database file with every migration applied, in its own temporary folder (removed on dispose).
+/// Tests of the data layer derive from it.</summary>
+public abstract class TempDatabase(string prefix) : IDisposable
 {
     readonly string _dir = TestPaths.NewTempDir(prefix);
     ImmichLite.Data.Database? _db;
 
-    public ImmichLite.Data.Database Db => _db ??= new ImmichLite.Data.Database(Path.Combine(_dir, "immichlite.db"));
+    protected ImmichLite.Data.Database Db => _db ??= new ImmichLite.Data.Database(Path.Combine(_dir, "immichlite.db"));
 
     public void Dispose()
     {

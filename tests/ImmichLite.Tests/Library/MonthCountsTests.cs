@@ -5,12 +5,8 @@ namespace ImmichLite.Tests.Library;
 
 /// <summary>The per-month counters of migration 009 (timeline buckets, asset statistics) against the assets
 /// they count, on a real database file after thousands of random inserts, updates and deletes.</summary>
-public sealed class MonthCountsTests : IDisposable
+public sealed class MonthCountsTests() : TempDatabase("month-counts")
 {
-    readonly TempDatabase _temp = new("month-counts");
-    Database _db => _temp.Db;
-
-    public void Dispose() => _temp.Dispose();
 
     static readonly string[] Owners = ["u1", "u2", "u3"];
     static readonly string[] Statuses = ["active", "trashed"];
@@ -20,11 +16,11 @@ public sealed class MonthCountsTests : IDisposable
     static string Pick(Random r, string[] xs) => xs[r.Next(xs.Length)];
     static string Date(Random r) => new DateTime(2015 + r.Next(3), 1 + r.Next(12), 1 + r.Next(28), r.Next(24), 0, 0).ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
 
-    List<string> Counters() => _db.Read(s => s.List(
+    List<string> Counters() => Db.Read(s => s.List(
         "SELECT ownerId || '|' || month || '|' || status || '|' || visibility || '|' || isFavorite || '|' || type || '=' || n FROM asset_month_counts ORDER BY 1",
         r => r.GetString(0)));
 
-    List<string> Truth() => _db.Read(s => s.List("""
+    List<string> Truth() => Db.Read(s => s.List("""
         SELECT ownerId || '|' || substr(localDateTime, 1, 7) || '|' || status || '|' || visibility || '|' || isFavorite || '|' || type || '=' || COUNT(*)
         FROM assets GROUP BY ownerId, substr(localDateTime, 1, 7), status, visibility, isFavorite, type ORDER BY 1
         """, r => r.GetString(0)));
@@ -33,7 +29,7 @@ public sealed class MonthCountsTests : IDisposable
     public void Counters_follow_every_insert_update_and_delete()
     {
         var r = new Random(20261127);
-        _db.Write(s =>
+        Db.Write(s =>
         {
             foreach (var u in Owners)
                 s.Exec("INSERT INTO users (id, email, profileChangedAt, createdAt, updatedAt, updateId) VALUES ($id, $id || '@x', 'now', 'now', 'now', $id)", ("$id", u));
@@ -42,7 +38,7 @@ public sealed class MonthCountsTests : IDisposable
         var ids = new List<string>();
         for (var round = 0; round < 20; round++)
         {
-            _db.Write(s =>
+            Db.Write(s =>
             {
                 for (var i = 0; i < 100; i++)
                 {
@@ -78,9 +74,9 @@ public sealed class MonthCountsTests : IDisposable
         }
         Assert.NotEmpty(Counters());
         // no counter is left at zero or below
-        Assert.Equal(0, _db.Read(s => s.Long("SELECT COUNT(*) FROM asset_month_counts WHERE n <= 0")));
+        Assert.Equal(0, Db.Read(s => s.Long("SELECT COUNT(*) FROM asset_month_counts WHERE n <= 0")));
         // deleting a user removes their assets (ON DELETE CASCADE) and with them their counters
-        _db.Write(s => s.Exec("DELETE FROM users WHERE id = 'u1'"));
+        Db.Write(s => s.Exec("DELETE FROM users WHERE id = 'u1'"));
         Assert.Equal(Truth(), Counters());
         Assert.DoesNotContain(Counters(), c => c.StartsWith("u1|"));
     }
@@ -88,12 +84,8 @@ public sealed class MonthCountsTests : IDisposable
 
 /// <summary>SyncStore's delta pages on a real database: keyset order survives many assets sharing one updatedAt
 /// (a bulk edit stamps them all alike), and a partner's changes are read under the partner's rules.</summary>
-public sealed class DeltaPagesTests : IDisposable
+public sealed class DeltaPagesTests() : TempDatabase("delta-pages")
 {
-    readonly TempDatabase _temp = new("delta-pages");
-    Database _db => _temp.Db;
-
-    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Pages_cover_every_change_once_even_when_updatedAt_ties()
@@ -101,7 +93,7 @@ public sealed class DeltaPagesTests : IDisposable
         var checkpoint = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         string Stamp(int i) => Sql.Iso(i < 1100 ? checkpoint.AddSeconds(5) : i < 1150 ? checkpoint.AddSeconds(-5) : checkpoint.AddSeconds(6 + i % 7));
         var expected = new HashSet<string>();
-        _db.Write(s =>
+        Db.Write(s =>
         {
             foreach (var u in new[] { "me", "partner" })
                 s.Exec("INSERT INTO users (id, email, profileChangedAt, createdAt, updatedAt, updateId) VALUES ($id, $id || '@x', 'now', 'now', 'now', $id)", ("$id", u));
@@ -121,7 +113,7 @@ public sealed class DeltaPagesTests : IDisposable
             }
             return 0;
         });
-        var sync = new SyncStore(_db);
+        var sync = new SyncStore(Db);
         var seen = new List<string>();
         foreach (var (owner, asPartner) in new[] { ("me", false), ("partner", true) })
         {
