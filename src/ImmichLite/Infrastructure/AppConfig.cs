@@ -2,7 +2,7 @@ namespace ImmichLite.Infrastructure;
 
 /// <summary>Start-up settings. Works with none: data in ./data, port 2283 on every interface.
 /// Environment names follow upstream (IMMICH_HOST, IMMICH_PORT, IMMICH_MEDIA_LOCATION, IMMICH_LOG_LEVEL);
-/// command-line flags (--host, --port, --data, --log-level) win over the environment.</summary>
+/// command-line flags (--host, --port, --data, --log-level, --transcode-*) win over the environment.</summary>
 public sealed record AppConfig
 {
     public string Host { get; init; } = "0.0.0.0";
@@ -13,6 +13,9 @@ public sealed record AppConfig
     public string? AdminEmail { get; init; }
     public string? AdminPassword { get; init; }
     public string AdminName { get; init; } = "Admin";
+    /// <summary>Video transcoding: upstream's ffmpeg defaults, with --transcode-&lt;name&gt; / IMMICH_TRANSCODE_&lt;NAME&gt; applied
+    /// (names in TranscodeSettings.OptionNames: accel, accel-decode, device, policy, …).</summary>
+    public Media.Video.TranscodeSettings Transcoding { get; init; } = Media.Video.TranscodeSettings.Default;
 
     public string DatabasePath => Path.Combine(MediaLocation, "immichlite.db");
 
@@ -26,6 +29,9 @@ public sealed record AppConfig
         if (Env("IMMICH_LOG_LEVEL") is { Length: > 0 } l) c = c with { LogLevel = l };
         if (Env("IMMICH_ADMIN_EMAIL") is { Length: > 0 } ae) c = c with { AdminEmail = ae };
         if (Env("IMMICH_ADMIN_PASSWORD") is { Length: > 0 } ap) c = c with { AdminPassword = ap };
+        var transcode = new Dictionary<string, string>();
+        foreach (var name in Media.Video.TranscodeSettings.OptionNames)
+            if (Env("IMMICH_TRANSCODE_" + name.ToUpperInvariant().Replace('-', '_')) is { Length: > 0 } tv) transcode[name] = tv;
 
         for (var i = 0; i < args.Length; i++)
         {
@@ -43,11 +49,13 @@ public sealed record AppConfig
                 case "--admin-email": c = c with { AdminEmail = Next() }; break;
                 case "--admin-password": c = c with { AdminPassword = Next() }; break;
                 case "--admin-name": c = c with { AdminName = Next() }; break;
+                case var t when t.StartsWith("--transcode-", StringComparison.Ordinal): transcode[t["--transcode-".Length..]] = Next(); break;
                 default:
                     // ASP.NET-style switches (--urls etc.) are not ours; leave them alone.
                     break;
             }
         }
+        if (transcode.Count > 0) c = c with { Transcoding = Media.Video.TranscodeSettings.FromOptions(transcode) };
         return c;
     }
 
