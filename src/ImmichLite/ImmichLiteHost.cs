@@ -12,6 +12,7 @@ using ImmichLite.Timeline;
 using ImmichLite.Media.Metadata;
 using ImmichLite.Media.Pipeline;
 using ImmichLite.Media.Thumbnails;
+using ImmichLite.Media.Video;
 using ImmichLite.Trash;
 using ImmichLite.Auth;
 using ImmichLite.Authentication;
@@ -93,7 +94,7 @@ public static class ImmichLiteHost
         s.AddSingleton<TrashPurger>();
         s.AddSingleton<JobSignal>();
         s.AddSingleton<JobQueue>();
-        // media pipeline: upload → metadata → thumbnails
+        // media pipeline: upload → metadata → thumbnails → video conversion
         s.AddSingleton<PipelineStore>();
         s.AddSingleton<IMetadataExtractor, MediaMetadataExtractor>();
         s.AddSingleton<IThumbnailGenerator, ThumbnailGenerator>();
@@ -101,6 +102,13 @@ public static class ImmichLiteHost
         s.AddSingleton<IJobHandler, ThumbnailJob>();
         s.AddSingleton<IQueueStarter, PipelineStarters.Metadata>();
         s.AddSingleton<IQueueStarter, PipelineStarters.Thumbnails>();
+        // → video conversion (Media/Video: the decision and ffmpeg's arguments are pure; ffprobe and ffmpeg run behind interfaces)
+        s.AddSingleton<IFfprobe>(_ => new Ffprobe());
+        s.AddSingleton<IFfmpegRunner>(_ => new FfmpegProcessRunner());
+        s.AddSingleton<FfmpegHostProvider>();
+        s.AddSingleton<VideoTranscoder>();
+        s.AddSingleton<IJobHandler, VideoConversionJob>();
+        s.AddSingleton<IQueueStarter, VideoConversionStarter>();
         s.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
         s.AddHostedService(sp => sp.GetRequiredService<TrashPurger>());
         s.AddHostedService<SystemdNotifier>();

@@ -13,6 +13,8 @@ public sealed class ServerFixture : IAsyncLifetime
     WebApplication? _app;
     public string DataDir { get; } = TestPaths.NewTempDir("data");
     public Uri BaseUri { get; private set; } = null!;
+    /// <summary>The running server's services (to change a setting the admin API does not offer yet).</summary>
+    public IServiceProvider Services => _app!.Services;
     public const string AdminEmail = "admin@example.com";
     public const string AdminPassword = "admin-password";
 

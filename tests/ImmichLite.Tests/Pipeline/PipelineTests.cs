@@ -4,10 +4,10 @@ using ImmichLite.Tests.Infrastructure;
 
 namespace ImmichLite.Tests.Pipeline;
 
-/// <summary>Every corpus file through the real pipeline over HTTP: upload → metadata → thumbnails.</summary>
+/// <summary>Every corpus file through the real pipeline over HTTP: upload → metadata → thumbnails (→ video conversion, VideoConversionTests).</summary>
 public sealed class PipelineTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    static readonly string[] Queues = ["metadataExtraction", "thumbnailGeneration"];
+    static readonly string[] Queues = ["metadataExtraction", "thumbnailGeneration", "videoConversion"];
 
     public static async Task WaitForJobs(TestClient admin, TimeSpan? timeout = null)
     {
