@@ -12,22 +12,25 @@ public interface IFfmpegRunner
     Task RunAsync(IReadOnlyList<string> arguments, CancellationToken ct);
 }
 
-/// <summary>The system ffmpeg as a child process, at lower priority (nice 10, as upstream runs it), with no time limit
-/// (a long video on a Pi takes as long as it takes) and a bounded tail of its stderr kept for the error message.</summary>
+/// <summary>The system ffmpeg as a child process, as <c>nice -n 10 ffmpeg …</c> like upstream (so every encoder thread
+/// yields to the server), with no time limit (a long video on a Pi takes as long as it takes) and a bounded tail of its
+/// stderr kept for the error message.</summary>
 public sealed class FfmpegProcessRunner(string binary = "ffmpeg") : IFfmpegRunner
 {
+    static readonly string? Nice = File.Exists("/usr/bin/nice") ? "/usr/bin/nice" : File.Exists("/bin/nice") ? "/bin/nice" : null;
+
     public async Task RunAsync(IReadOnlyList<string> arguments, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(binary)
+        var psi = new ProcessStartInfo(Nice ?? binary)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = false, UseShellExecute = false, CreateNoWindow = true,
         };
+        if (Nice is not null) foreach (var a in (string[])["-n", "10", binary]) psi.ArgumentList.Add(a);
         foreach (var a in arguments) psi.ArgumentList.Add(a);
         Process proc;
         try { proc = Process.Start(psi) ?? throw new FfmpegException("ffmpeg did not start"); }
         catch (System.ComponentModel.Win32Exception e) { throw new FfmpegException($"ffmpeg is not installed or not runnable ({e.Message})"); }
         using var _ = proc;
-        try { proc.PriorityClass = ProcessPriorityClass.BelowNormal; } catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
         var stdout = proc.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
         var stderr = Thumbnails.FfmpegFrames.ReadBoundedAsync(proc.StandardError, 16 * 1024);
         try
@@ -42,6 +45,8 @@ public sealed class FfmpegProcessRunner(string binary = "ffmpeg") : IFfmpegRunne
         }
         await stdout.ConfigureAwait(false);
         var err = await stderr.ConfigureAwait(false);
+        // nice exits 126/127 when it cannot run the binary
+        if (Nice is not null && proc.ExitCode is 126 or 127) throw new FfmpegException($"ffmpeg is not installed or not runnable: {LastLines(err)}");
         if (proc.ExitCode != 0) throw new FfmpegException($"ffmpeg exited with code {proc.ExitCode}: {LastLines(err)}");
     }
 

@@ -26,7 +26,7 @@ public readonly record struct Acceleration(VideoAccel Kind, bool Decode)
 /// <summary>The ffmpeg section of the system config (Immich's SystemConfigFFmpegDto, with its defaults) and the
 /// acceleration to use. <see cref="Ffmpeg"/> is normalised as upstream normalises it after loading: the target codecs
 /// are always accepted. <see cref="Ffmpeg"/>'s accel says "disabled" when <see cref="UseV4l2m2m"/> is set.</summary>
-public sealed record TranscodeSettings
+public sealed class TranscodeSettings
 {
     public SystemConfigFFmpegDto Ffmpeg { get; }
     public bool UseV4l2m2m { get; }
