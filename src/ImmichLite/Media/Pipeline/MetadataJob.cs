@@ -23,9 +23,7 @@ public sealed class MetadataJob(AssetStore assets, Database db, IMetadataExtract
     {
         var asset = assets.Get(job.Payload);
         if (asset is null) return; // deleted since it was queued
-        // an upload commits its row and this job before it renames the file into place: a worker woken by another upload can
-        // get here first, so a missing original is retried (with backoff) before it counts as gone
-        if (!File.Exists(asset.OriginalPath)) throw new JobFailedException("the original file is missing", permanent: false);
+        if (!File.Exists(asset.OriginalPath)) throw new JobFailedException("the original file is missing");
         var sidecar = asset.SidecarPath is { } sc && File.Exists(sc) ? sc : null;
         var m = await extractor.ExtractAsync(asset.OriginalPath, sidecar, ct);
 
