@@ -6,6 +6,7 @@ using ImmichLite.Assets;
 using ImmichLite.Download;
 using ImmichLite.Geocoding;
 using ImmichLite.Jobs;
+using ImmichLite.Notifications;
 using ImmichLite.Partners;
 using ImmichLite.Sync;
 using ImmichLite.Timeline;
@@ -66,6 +67,7 @@ public static class ImmichLiteHost
         s.AddSingleton<EventHub>();
         // data
         s.AddSingleton<UserStore>();
+        s.AddSingleton<NotificationStore>();
         s.AddSingleton<SessionStore>();
         s.AddSingleton<ApiKeyStore>();
         s.AddSingleton<SystemMetadataStore>();
@@ -134,6 +136,7 @@ public static class ImmichLiteHost
         app.MapSync();
         app.MapSyncStream();
         app.MapTimeline();
+        app.MapNotifications();
         app.MapApiDocs();
         app.MapRealtime();
         app.MapNotImplemented();
