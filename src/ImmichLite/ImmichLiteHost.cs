@@ -14,6 +14,7 @@ using ImmichLite.Media.Metadata;
 using ImmichLite.Media.Pipeline;
 using ImmichLite.Media.Thumbnails;
 using ImmichLite.Trash;
+using ImmichLite.View;
 using ImmichLite.Auth;
 using ImmichLite.Authentication;
 using ImmichLite.Contract;
@@ -68,6 +69,7 @@ public static class ImmichLiteHost
         // data
         s.AddSingleton<UserStore>();
         s.AddSingleton<NotificationStore>();
+        s.AddSingleton<ViewStore>();
         s.AddSingleton<SessionStore>();
         s.AddSingleton<ApiKeyStore>();
         s.AddSingleton<SystemMetadataStore>();
@@ -137,6 +139,7 @@ public static class ImmichLiteHost
         app.MapSyncStream();
         app.MapTimeline();
         app.MapNotifications();
+        app.MapView();
         app.MapApiDocs();
         app.MapRealtime();
         app.MapNotImplemented();
