@@ -173,6 +173,10 @@ public sealed class AssetStore(Database db)
     public List<string> TrashedIds(string ownerId) => db.Read(s => s.List(
         "SELECT id FROM assets WHERE ownerId = $o AND status = 'trashed'", r => r.GetString(0), ("$o", ownerId)));
 
+    /// <summary>Up to `limit` ids of the owner's assets, any state (for removing a user).</summary>
+    public List<string> IdsOfOwner(string ownerId, int limit) => db.Read(s => s.List(
+        "SELECT id FROM assets WHERE ownerId = $o LIMIT $n", r => r.GetString(0), ("$o", ownerId), ("$n", limit)));
+
     public List<string> TrashedBefore(DateTime cutoff) => db.Read(s => s.List(
         "SELECT id FROM assets WHERE status = 'trashed' AND deletedAt <= $c", r => r.GetString(0), ("$c", cutoff)));
 

@@ -30,6 +30,21 @@ public static class JobsEndpoints
             BackupDatabase = queue.Status(JobName.BackupDatabase),
         }, j.AllJobStatusResponseDto));
 
+        // POST /jobs: upstream's manual jobs that have something to do here. People, tags and memories are not
+        // built, so their clean-ups and memory creation are refused rather than acknowledged and skipped.
+        var nightly = app.ServiceProvider.GetRequiredService<Maintenance.NightlyMaintenance>();
+        g.MapOp(ApiOps.CreateJob, async ctx =>
+        {
+            var dto = await ctx.Body(j.JobCreateDto);
+            switch (dto.Name)
+            {
+                case ManualJobName.UserCleanup: await nightly.QueueUserDeletionsAsync(); break;
+                case ManualJobName.BackupDatabase: await queue.EnqueueAsync(Maintenance.DatabaseBackupJob.JobName, ""); break;
+                default: throw ApiException.BadRequest($"{EnumText.Of(dto.Name)} is not available on this server");
+            }
+            await ctx.NoContent(ApiOps.CreateJob.SuccessStatus);
+        });
+
         g.MapOp(ApiOps.SendJobCommand, async ctx =>
         {
             var id = ctx.RouteString("id");
