@@ -23,6 +23,7 @@ using ImmichLite.Server;
 using ImmichLite.Sessions;
 using ImmichLite.SharedLinks;
 using ImmichLite.SystemMetadata;
+using ImmichLite.Tags;
 using ImmichLite.Users;
 using ImmichLite.UsersAdmin;
 
@@ -80,6 +81,7 @@ public static class ImmichLiteHost
         s.AddSingleton<SharedLinkStore>();
         s.AddSingleton<ActivityStore>();
         s.AddSingleton<GeodataStore>();
+        s.AddSingleton<TagStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
@@ -91,6 +93,7 @@ public static class ImmichLiteHost
         s.AddSingleton<AlbumService>();
         s.AddSingleton<SharedLinkService>();
         s.AddSingleton<TrashPurger>();
+        s.AddSingleton<TagService>();
         s.AddSingleton<JobSignal>();
         s.AddSingleton<JobQueue>();
         // media pipeline: upload → metadata → thumbnails
@@ -134,6 +137,7 @@ public static class ImmichLiteHost
         app.MapSync();
         app.MapSyncStream();
         app.MapTimeline();
+        app.MapTags();
         app.MapApiDocs();
         app.MapRealtime();
         app.MapNotImplemented();
