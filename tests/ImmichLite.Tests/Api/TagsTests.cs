@@ -218,4 +218,33 @@ public sealed class TagsTests(ServerFixture server) : IClassFixture<ServerFixtur
         var delta2 = await owner.Post("/api/sync/delta-sync", new JsonObject { ["updatedAfter"] = beforeDelete.ToString("o"), ["userIds"] = AlbumKit.Ids(owner.UserId) }, expect: 200);
         Assert.Equal([a2], delta2["upserted"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()).ToArray());
     }
+
+    [Fact]
+    public async Task Metadata_extraction_imports_keywords_as_tags()
+    {
+        var admin = await server.Admin();
+        var user = await server.NewUser("keywords");
+        var id = await Uploads.UploadOk(user, Uploads.CorpusFile("jpeg/canon-eos7d_iptc-keywords.jpg"));
+        var picasa = await Uploads.UploadOk(user, Uploads.CorpusFile("jpeg/canon-sd1100is_picasa-tags.jpg"));
+        await PipelineTests.WaitForJobs(admin);
+
+        // IPTC Keywords (cactus, ever, lang, alo, sonne) become the owner's tags, shown by value
+        Assert.Equal(["alo", "cactus", "ever", "lang", "sonne"], await AssetTagValues(user, id));
+        Assert.Equal(["Frost", "Yard"], await AssetTagValues(user, picasa));
+        Assert.Equal(["Frost", "Yard", "alo", "cactus", "ever", "lang", "sonne"], await AllTagValues(user));
+        // tags are per user: another user's upload of the same file makes their own tags
+        var other = await server.NewUser("keywords-too");
+        var otherId = await Uploads.UploadOk(other, Uploads.CorpusFile("jpeg/canon-eos7d_iptc-keywords.jpg"));
+        await PipelineTests.WaitForJobs(admin);
+        Assert.Equal(["alo", "cactus", "ever", "lang", "sonne"], await AssetTagValues(other, otherId));
+        var mine = (await user.Get("/api/tags")).AsArray().Select(t => Id(t!)).ToHashSet();
+        Assert.DoesNotContain((await other.Get("/api/tags")).AsArray(), t => mine.Contains(Id(t!)));
+
+        // a tag added through the API survives re-extraction (ImmichLite writes no sidecar for upstream to read it back from)
+        var extra = await CreateTag(user, "Extra");
+        await user.Put($"/api/tags/{Id(extra)}/assets", new JsonObject { ["ids"] = AlbumKit.Ids(id) });
+        await user.PostRaw("/api/assets/jobs", new JsonObject { ["assetIds"] = AlbumKit.Ids(id), ["name"] = "refresh-metadata" });
+        await PipelineTests.WaitForJobs(admin);
+        Assert.Equal(["Extra", "alo", "cactus", "ever", "lang", "sonne"], await AssetTagValues(user, id));
+    }
 }
