@@ -6,6 +6,7 @@ using ImmichLite.Assets;
 using ImmichLite.Download;
 using ImmichLite.Geocoding;
 using ImmichLite.Jobs;
+using ImmichLite.Memories;
 using ImmichLite.Partners;
 using ImmichLite.Sync;
 using ImmichLite.Timeline;
@@ -82,6 +83,7 @@ public static class ImmichLiteHost
         s.AddSingleton<ActivityStore>();
         s.AddSingleton<GeodataStore>();
         s.AddSingleton<TagStore>();
+        s.AddSingleton<MemoryStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
@@ -94,6 +96,8 @@ public static class ImmichLiteHost
         s.AddSingleton<SharedLinkService>();
         s.AddSingleton<TrashPurger>();
         s.AddSingleton<TagService>();
+        s.AddSingleton<MemoryService>();
+        s.AddSingleton<MemoryGenerator>();
         s.AddSingleton<JobSignal>();
         s.AddSingleton<JobQueue>();
         // media pipeline: upload → metadata → thumbnails
@@ -106,6 +110,7 @@ public static class ImmichLiteHost
         s.AddSingleton<IQueueStarter, PipelineStarters.Thumbnails>();
         s.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
         s.AddHostedService(sp => sp.GetRequiredService<TrashPurger>());
+        s.AddHostedService(sp => sp.GetRequiredService<MemoryGenerator>());
         s.AddHostedService<SystemdNotifier>();
         s.AddSingleton<ReverseGeocoder>();
         s.AddHostedService<GeodataImporter>();
@@ -138,6 +143,7 @@ public static class ImmichLiteHost
         app.MapSyncStream();
         app.MapTimeline();
         app.MapTags();
+        app.MapMemories();
         app.MapApiDocs();
         app.MapRealtime();
         app.MapNotImplemented();
