@@ -28,6 +28,8 @@ public sealed class MemoryService(MemoryStore memories, AssetService assets)
     public List<MemoryResponseDto> ToDtos(IReadOnlyList<MemoryRow> rows, string viewerId)
     {
         var assetIds = memories.AssetIds(rows.Select(r => r.Id).ToList());
+        // one read for the assets of all of them
+        var dtos = assets.Dtos(assetIds.Values.SelectMany(ids => ids).Distinct().ToList(), viewerId).ToDictionary(d => d.Id);
         return rows.Select(m => new MemoryResponseDto
         {
             Id = m.Id,
@@ -42,7 +44,7 @@ public sealed class MemoryService(MemoryStore memories, AssetService assets)
             CreatedAt = m.CreatedAt,
             UpdatedAt = m.UpdatedAt,
             DeletedAt = m.DeletedAt,
-            Assets = assets.DtosInOrder(assetIds.GetValueOrDefault(m.Id) ?? [], viewerId),
+            Assets = (assetIds.GetValueOrDefault(m.Id) ?? []).Where(dtos.ContainsKey).Select(id => dtos[id]).ToList(),
         }).ToList();
     }
 
