@@ -8,6 +8,7 @@ using ImmichLite.Geocoding;
 using ImmichLite.Jobs;
 using ImmichLite.Maintenance;
 using ImmichLite.Notifications;
+using ImmichLite.Memories;
 using ImmichLite.Partners;
 using ImmichLite.Sync;
 using ImmichLite.Timeline;
@@ -26,6 +27,7 @@ using ImmichLite.Server;
 using ImmichLite.Sessions;
 using ImmichLite.SharedLinks;
 using ImmichLite.SystemMetadata;
+using ImmichLite.Tags;
 using ImmichLite.Users;
 using ImmichLite.UsersAdmin;
 
@@ -92,6 +94,8 @@ public static class ImmichLiteHost
         s.AddSingleton<SharedLinkStore>();
         s.AddSingleton<ActivityStore>();
         s.AddSingleton<GeodataStore>();
+        s.AddSingleton<TagStore>();
+        s.AddSingleton<MemoryStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
@@ -103,6 +107,9 @@ public static class ImmichLiteHost
         s.AddSingleton<AlbumService>();
         s.AddSingleton<SharedLinkService>();
         s.AddSingleton<TrashPurger>();
+        s.AddSingleton<TagService>();
+        s.AddSingleton<MemoryService>();
+        s.AddSingleton<MemoryGenerator>();
         s.AddSingleton<JobSignal>();
         s.AddSingleton<JobQueue>();
         // media pipeline: upload → metadata → thumbnails
@@ -115,6 +122,7 @@ public static class ImmichLiteHost
         s.AddSingleton<IQueueStarter, PipelineStarters.Thumbnails>();
         s.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
         s.AddHostedService(sp => sp.GetRequiredService<TrashPurger>());
+        s.AddHostedService(sp => sp.GetRequiredService<MemoryGenerator>());
         s.AddHostedService<SystemdNotifier>();
         s.AddSingleton<ReverseGeocoder>();
         s.AddHostedService<GeodataImporter>();
@@ -148,6 +156,8 @@ public static class ImmichLiteHost
         app.MapTimeline();
         app.MapNotifications();
         app.MapView();
+        app.MapTags();
+        app.MapMemories();
         app.MapApiDocs();
         app.MapRealtime();
         app.MapNotImplemented();

@@ -59,6 +59,13 @@ public static class AccessSql
         WHERE al.id = $a AND al.deletedAt IS NULL
         """;
 
+    /// <summary>Tags among $ids that $u owns: a tag is only ever its owner's (upstream's tag.read/update/delete/asset).</summary>
+    public const string OwnedTags = "SELECT id FROM tags WHERE id IN (SELECT value FROM json_each($ids)) AND userId = $u";
+
+    /// <summary>Memories among $ids that $u owns and that are not deleted (upstream's memory.read/update/delete).</summary>
+    public const string OwnedMemories =
+        "SELECT id FROM memories WHERE id IN (SELECT value FROM json_each($ids)) AND ownerId = $u AND deletedAt IS NULL";
+
     /// <summary>Activity $id when $u may delete it: its author, or the owner of its album.</summary>
     public const string DeletableActivity = """
         SELECT ac.id FROM activity ac JOIN albums al ON al.id = ac.albumId

@@ -10,6 +10,8 @@ public sealed record TimelineFilter
     public bool WithPartners { get; init; }
     public string? AlbumId { get; init; }
     public string? SharedLinkId { get; init; }
+    /// <summary>Only assets with this tag or a tag below it.</summary>
+    public string? TagId { get; init; }
     public bool? IsFavorite { get; init; }
     public bool IsTrashed { get; init; }
     public string? Visibility { get; init; }
@@ -46,6 +48,11 @@ public sealed class TimelineStore(Database db)
             if (owner != viewer) w.Append(" AND ").Append(AccessSql.PartnerAssetFilter);
             p.Add(("$owner", owner));
         }
+        if (f.TagId is { } tag)
+        {
+            w.Append($" AND a.id IN (SELECT ta.assetId FROM tag_assets ta WHERE ta.tagId IN ({TagStore.WithDescendants}))");
+            p.Add(("$tag", tag));
+        }
         w.Append(f.IsTrashed ? " AND a.status = 'trashed'" : " AND a.status = 'active'");
         if (f.IsFavorite is { } fav) { w.Append(" AND a.isFavorite = $fav"); p.Add(("$fav", fav)); }
         if (f.Visibility is { } vis) { w.Append(" AND a.visibility = $vis"); p.Add(("$vis", vis)); }
@@ -61,8 +68,8 @@ public sealed class TimelineStore(Database db)
         var (where, p) = Build(f, viewer);
         var order = f.Ascending ? "ASC" : "DESC";
         // A user's timeline filters only on columns the per-month counters keep (migration 009): sum them.
-        // Album and shared-link timelines depend on membership and count their (few) assets.
-        var sql = f.AlbumId is null && f.SharedLinkId is null
+        // Album, shared-link and tag timelines depend on membership and count their (few) assets.
+        var sql = f.AlbumId is null && f.SharedLinkId is null && f.TagId is null
             ? $"SELECT a.month, SUM(a.n) FROM asset_month_counts a WHERE {where} GROUP BY a.month HAVING SUM(a.n) > 0 ORDER BY a.month {order}"
             : $"SELECT substr(a.localDateTime, 1, 7) AS m, COUNT(*) FROM assets a WHERE {where} GROUP BY m ORDER BY m {order}";
         return db.Read(s => s.List(sql, r => (r.GetString(0), r.GetInt32(1)), p.ToArray()));

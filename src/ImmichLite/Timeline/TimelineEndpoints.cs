@@ -14,13 +14,14 @@ public static class TimelineEndpoints
         var g = app.MapApiGroup("Timeline");
         var timeline = app.ServiceProvider.GetRequiredService<TimelineStore>();
         var partners = app.ServiceProvider.GetRequiredService<PartnerStore>();
+        var tags = app.ServiceProvider.GetRequiredService<TagStore>();
         var j = ImmichJsonContext.Default;
 
         TimelineFilter Filter(HttpContext ctx)
         {
             var auth = ctx.Auth();
             if (ctx.QueryUuid("personId") is not null) throw ApiException.BadRequest("Not found or no person.read access");
-            if (ctx.QueryUuid("tagId") is not null) throw ApiException.BadRequest("Not found or no tag.read access");
+            var tagId = ctx.QueryUuid("tagId");
             var visibility = ctx.QueryVisibility();
             if (visibility is { } v)
             {
@@ -37,6 +38,12 @@ public static class TimelineEndpoints
                 WithPartners = ctx.QueryBool("withPartners") ?? false,
                 Ascending = order == "asc",
             };
+            if (tagId is not null)
+            {
+                // the tag must be the caller's (upstream's tag.read); it narrows whatever scope follows
+                if (auth.SharedLink is not null || tags.Owned(auth.UserId, [tagId]).Count == 0) throw ApiException.BadRequest("Not found or no tag.read access");
+                f = f with { TagId = tagId };
+            }
             if (auth.SharedLink is SharedLinkAccess link) return f with { SharedLinkId = link.Link.Id };
             if (ctx.QueryUuid("albumId") is { } album)
             {

@@ -30,6 +30,9 @@ public sealed class ServerFixture : IAsyncLifetime
         try { Directory.Delete(DataDir, true); } catch (IOException) { }
     }
 
+    /// <summary>The running server's services, for driving background work (a nightly job for a chosen day) from a test.</summary>
+    public IServiceProvider Services => _app!.Services;
+
     public TestClient Anonymous() => new(new HttpClient { BaseAddress = BaseUri });
 
     readonly SemaphoreSlim _adminGate = new(1, 1);

@@ -49,6 +49,7 @@ public sealed class MetadataJob(AssetStore assets, Database db, IMetadataExtract
         {
             PipelineStore.UpsertExif(s, exif, now);
             PipelineStore.SetDates(s, asset.Id, dates.FileCreatedAt, dates.LocalDateTime, duration, now);
+            ImportTags(s, asset, m.Keywords, now);
             PipelineStore.MarkMetadata(s, asset.Id, now, m.Warnings.Count > 0 ? string.Join("; ", m.Warnings) : null);
             JobStore.Insert(s, PipelineJobs.ThumbnailQueue, PipelineJobs.GenerateThumbnails, asset.Id, now);
         }, ct);
@@ -57,6 +58,17 @@ public sealed class MetadataJob(AssetStore assets, Database db, IMetadataExtract
         if (m.LivePhotoCID is { } cid) await PairLivePhotoAsync(asset, cid, dates.LocalDateTime, now);
         if (asset.Type == "IMAGE" && m.EmbeddedVideoOffset is { } off && m.EmbeddedVideoLength is { } len && len > 0 && asset.LivePhotoVideoId is null)
             await ExtractMotionVideoAsync(asset, off, len, dates, ct);
+    }
+
+    /// <summary>Upstream's applyTagList: the file's tags (digiKam TagsList, else Lightroom's hierarchical subjects, else
+    /// Keywords) become the owner's tags, parents included, and are put on the asset. Upstream then drops the asset's other
+    /// tags, because every tag change made through the API was written into the XMP sidecar it reads back; ImmichLite
+    /// writes no sidecars, so tags set through the API stay (re-extraction only adds).</summary>
+    static void ImportTags(Sql s, AssetRow asset, IReadOnlyList<string> keywords, DateTime now)
+    {
+        if (keywords.Count == 0) return;
+        var tags = TagStore.Upsert(s, asset.OwnerId, keywords, now);
+        TagStore.Tag(s, tags.Select(t => t.Id).ToList(), [asset.Id], now);
     }
 
     public sealed record Dates(DateTime? DateTimeOriginal, DateTime? FileCreatedAt, DateTime LocalDateTime, string? TimeZone);
