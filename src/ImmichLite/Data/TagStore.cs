@@ -19,6 +19,15 @@ public sealed class TagStore(Database db)
         WITH RECURSIVE tree(id) AS (SELECT $tag UNION SELECT c.id FROM tags c JOIN tree ON c.parentId = tree.id) SELECT id FROM tree
         """;
 
+    /// <summary>Upstream's tag clean-up: removes every tag that is neither on an asset nor above one that is.
+    /// Returns how many went.</summary>
+    public Task<int> DeleteEmptyAsync() => db.WriteAsync(s => s.Exec("""
+        WITH RECURSIVE used(id) AS (
+          SELECT DISTINCT tagId FROM tag_assets
+          UNION SELECT t.parentId FROM tags t JOIN used ON t.id = used.id WHERE t.parentId IS NOT NULL)
+        DELETE FROM tags WHERE id NOT IN (SELECT id FROM used)
+        """));
+
     public TagRow? Get(string id) => db.Read(s => s.One($"SELECT {Cols} FROM tags t WHERE t.id = $id", r => Map(r), ("$id", id)));
 
     public TagRow? GetByValue(string userId, string value) => db.Read(s => s.One(

@@ -81,6 +81,24 @@ public sealed class MaintenanceTests(ServerFixture server) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task Tag_cleanup_keeps_tags_on_assets_and_their_parents_only()
+    {
+        var admin = await server.Admin();
+        var user = await server.NewUser("tagclean");
+        var photo = await Uploads.UploadOk(user, Uploads.CorpusFile("jpeg/no-exif_progressive.jpg"));
+        var made = await user.Put("/api/tags", new JsonObject { ["tags"] = new JsonArray("a/b/c", "x/y") });
+        var ab = (await user.Get("/api/tags")).AsArray().Single(t => t!["value"]!.GetValue<string>() == "a/b")!["id"]!.GetValue<string>();
+        await user.Put($"/api/tags/{ab}/assets", new JsonObject { ["ids"] = new JsonArray(photo) });
+        Assert.Equal(5, (await user.Get("/api/tags")).AsArray().Count);
+        await admin.Post("/api/jobs", new JsonObject { ["name"] = "tag-cleanup" });
+        var left = (await user.Get("/api/tags")).AsArray().Select(t => t!["value"]!.GetValue<string>()).Order(StringComparer.Ordinal);
+        Assert.Equal(["a", "a/b"], left);
+        Assert.NotEmpty(made.AsArray());
+        await admin.Post("/api/jobs", new JsonObject { ["name"] = "memory-create" });
+        await admin.Post("/api/jobs", new JsonObject { ["name"] = "memory-cleanup" });
+    }
+
+    [Fact]
     public async Task Manual_jobs_that_have_nothing_here_are_refused()
     {
         var admin = await server.Admin();
