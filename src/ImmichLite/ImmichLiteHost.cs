@@ -19,6 +19,7 @@ using ImmichLite.Contract;
 using ImmichLite.Data;
 using ImmichLite.Infrastructure;
 using ImmichLite.Realtime;
+using ImmichLite.Search;
 using ImmichLite.Server;
 using ImmichLite.Sessions;
 using ImmichLite.SharedLinks;
@@ -80,6 +81,7 @@ public static class ImmichLiteHost
         s.AddSingleton<SharedLinkStore>();
         s.AddSingleton<ActivityStore>();
         s.AddSingleton<GeodataStore>();
+        s.AddSingleton<SearchStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
@@ -129,6 +131,7 @@ public static class ImmichLiteHost
         app.MapSharedLinks();
         app.MapActivities();
         app.MapGeocoding();
+        app.MapSearch();
         app.MapJobs();
         app.MapPartners();
         app.MapSync();

@@ -34,6 +34,11 @@ public sealed class GeodataStore(Database db)
         }
     }
 
+    const string SelectPlace = "SELECT id, latitude, longitude, name, countryCode, countryName, admin1Name, admin2Name, timeZone FROM geodata_places";
+
+    static GeodataPlace MapPlace(SqliteDataReader r) =>
+        new(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetString(3), r.GetString(4), r.Str(5), r.Str(6), r.Str(7), r.Str(8));
+
     public long Count() => db.Read(s => s.Long("SELECT count(*) FROM geodata_places"));
 
     /// <summary>Empties both tables and forgets the import state, so that an import cut short (stop, crash) is redone at
@@ -103,6 +108,26 @@ public sealed class GeodataStore(Database db)
         return true;
     });
 
+    /// <summary>Places whose name, admin1 (state) or admin2 (county) name contains <paramref name="query"/> (ASCII letters
+    /// case-insensitively), best first: the name equal to the query, then starting with it, then a word of it starting
+    /// with it, then containing it, then only an admin name matching; among equals, those whose admin names also match,
+    /// then shorter names. Upstream ranks by trigram word similarity over the same three names (and alternate names,
+    /// which this table does not keep); this is the prefix/substring reading of it, without typo tolerance.</summary>
+    public List<GeodataPlace> SearchByName(string query, int limit)
+    {
+        var q = query.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+        return db.Read(s => s.List($"""
+            {SelectPlace}
+            WHERE name LIKE $any ESCAPE '\' OR admin1Name LIKE $any ESCAPE '\' OR admin2Name LIKE $any ESCAPE '\'
+            ORDER BY CASE WHEN name LIKE $q ESCAPE '\' THEN 0 WHEN name LIKE $prefix ESCAPE '\' THEN 1
+                          WHEN name LIKE $word ESCAPE '\' OR name LIKE $dash ESCAPE '\' THEN 2 WHEN name LIKE $any ESCAPE '\' THEN 3 ELSE 4 END,
+                     (COALESCE(admin1Name LIKE $any ESCAPE '\', 0) + COALESCE(admin2Name LIKE $any ESCAPE '\', 0)) DESC,
+                     length(name), name, id
+            LIMIT $limit
+            """, MapPlace,
+            ("$q", q), ("$prefix", q + "%"), ("$word", "% " + q + "%"), ("$dash", "%-" + q + "%"), ("$any", "%" + q + "%"), ("$limit", limit)));
+    }
+
     /// <summary>The place nearest to (lat, lon) among those inside the boxes, with its great-circle distance in km;
     /// null when the boxes hold no place. One read connection, two statements.</summary>
     public (GeodataPlace Place, double DistanceKm)? Nearest(double lat, double lon, GeoBox[] boxes) => db.Read(s =>
@@ -129,9 +154,7 @@ public sealed class GeodataStore(Database db)
             }
         }
         if (bestId < 0) return ((GeodataPlace, double)?)null;
-        var place = s.One("SELECT id, latitude, longitude, name, countryCode, countryName, admin1Name, admin2Name, timeZone FROM geodata_places WHERE id = $id",
-            r => new GeodataPlace(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetString(3), r.GetString(4), r.Str(5), r.Str(6), r.Str(7), r.Str(8)),
-            ("$id", bestId));
+        var place = s.One(SelectPlace + " WHERE id = $id", MapPlace, ("$id", bestId));
         if (place is null) return null;
         return (place, GeoMath.HaversineKm(lat, lon, place.Latitude, place.Longitude));
     });
