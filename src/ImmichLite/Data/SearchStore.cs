@@ -55,11 +55,17 @@ public sealed record AssetSearchFilter
     public bool Ascending { get; init; }
 }
 
+/// <summary>What GET /map/markers shows: the user's own assets, optionally partners' and shared albums'.</summary>
+public sealed record MapMarkerFilter(string UserId, bool? IsArchived, bool? IsFavorite, DateTime? FileCreatedAfter, DateTime? FileCreatedBefore,
+    bool WithPartners, bool WithSharedAlbums);
+
+public sealed record MapMarkerRow(string Id, double Lat, double Lon, string? City, string? State, string? Country);
+
 /// <summary>The EXIF columns that search suggestions list.</summary>
 public enum SuggestionField { Country, State, City, Make, Model }
 
-/// <summary>SQL of the Search area (metadata and random search, suggestions, explore and places-by-city).
-/// Owner scopes come from <see cref="AccessSql"/>.</summary>
+/// <summary>SQL of the Search area (metadata and random search, suggestions, explore and places-by-city) and of the map
+/// markers. Owner scopes come from <see cref="AccessSql"/>.</summary>
 public sealed class SearchStore(Database db)
 {
     /// <summary>Owners a search goes through: the user and their in-timeline partners, partners' locked assets never.</summary>
@@ -202,5 +208,27 @@ public sealed class SearchStore(Database db)
             var (asset, exif) = AssetStore.MapWithExif(r);
             return (r.GetString(r.FieldCount - 1), asset, exif);
         }, ("$u", userId), ("$min", minAssets), ("$max", maxCities)));
+    }
+
+    /// <summary>Assets with coordinates, newest first. Visibility: timeline, or timeline and archive when isArchived
+    /// is true (upstream); locked and hidden never, trashed never.</summary>
+    public List<MapMarkerRow> MapMarkers(MapMarkerFilter f)
+    {
+        var sql = new StringBuilder("""
+            SELECT a.id, e.latitude, e.longitude, e.city, e.state, e.country
+            FROM assets a JOIN asset_exif e ON e.assetId = a.id
+            WHERE e.latitude IS NOT NULL AND e.longitude IS NOT NULL AND a.status = 'active'
+            """);
+        var p = new List<(string, object?)> { ("$u", f.UserId) };
+        sql.Append(f.IsArchived == true ? " AND a.visibility IN ('timeline', 'archive')" : " AND a.visibility = 'timeline'");
+        if (f.IsFavorite is { } fav) { sql.Append(" AND a.isFavorite = $fav"); p.Add(("$fav", fav)); }
+        if (f.FileCreatedAfter is { } after) { sql.Append(" AND a.fileCreatedAt >= $after"); p.Add(("$after", after)); }
+        if (f.FileCreatedBefore is { } before) { sql.Append(" AND a.fileCreatedAt <= $before"); p.Add(("$before", before)); }
+        sql.Append(f.WithPartners ? $" AND (a.ownerId IN ({AccessSql.TimelineOwners})" : " AND (a.ownerId = $u");
+        if (f.WithSharedAlbums)
+            sql.Append($" OR a.id IN (SELECT aa.assetId FROM albums_assets aa WHERE aa.albumId IN ({AccessSql.VisibleAlbums}))");
+        sql.Append(") ORDER BY a.fileCreatedAt DESC, a.id");
+        return db.Read(s => s.List(sql.ToString(),
+            r => new MapMarkerRow(r.GetString(0), r.GetDouble(1), r.GetDouble(2), r.Str(3), r.Str(4), r.Str(5)), p.ToArray()));
     }
 }

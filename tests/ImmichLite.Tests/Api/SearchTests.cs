@@ -344,9 +344,10 @@ public sealed class SearchTests(ServerFixture server) : IClassFixture<ServerFixt
         // smart and person search need machine learning and people: still unbuilt
         Assert.Equal(501, (int)(await u.PostRaw("/api/search/smart", new JsonObject { ["query"] = "cat" })).StatusCode);
         Assert.Equal(501, (int)(await u.Http.GetAsync("/api/search/person?name=a")).StatusCode);
-        // the /server/features flag is on now that the operation exists
+        // both flags of /server/features are on now that the operations exist
         var features = await u.Get("/api/server/features");
         Assert.True(features["search"]!.GetValue<bool>());
+        Assert.True(features["map"]!.GetValue<bool>());
         Assert.False(features["smartSearch"]!.GetValue<bool>());
     }
 
