@@ -95,6 +95,9 @@ public static class SearchEndpoints
             return ctx.Json(list, j.ListString);
         });
 
+        // Upstream's explore row: the caller's own timeline photos (no partners), cities with at least 5 of them, at most
+        // 12 cities, one photo each. Upstream counts a city's photos over every library on the server; here the caller's
+        // photos count, so that nobody learns anything from other users' libraries.
         g.MapOp(ApiOps.GetExploreData, ctx =>
         {
             var auth = ctx.Auth();
