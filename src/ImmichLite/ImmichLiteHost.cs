@@ -23,6 +23,7 @@ using ImmichLite.Contract;
 using ImmichLite.Data;
 using ImmichLite.Infrastructure;
 using ImmichLite.Realtime;
+using ImmichLite.Search;
 using ImmichLite.Server;
 using ImmichLite.Sessions;
 using ImmichLite.SharedLinks;
@@ -96,6 +97,7 @@ public static class ImmichLiteHost
         s.AddSingleton<GeodataStore>();
         s.AddSingleton<TagStore>();
         s.AddSingleton<MemoryStore>();
+        s.AddSingleton<SearchStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
@@ -149,6 +151,7 @@ public static class ImmichLiteHost
         app.MapSharedLinks();
         app.MapActivities();
         app.MapGeocoding();
+        app.MapSearch();
         app.MapJobs();
         app.MapPartners();
         app.MapSync();

@@ -20,6 +20,11 @@ public static class AccessSql
         SELECT p.sharedById FROM partners p JOIN users o ON o.id = p.sharedById AND o.deletedAt IS NULL WHERE p.sharedWithId = $u
         """;
 
+    /// <summary>$u and the partners whose libraries $u shows in their timeline (inTimeline), the owner still active:
+    /// the owners that search, search suggestions, the places page and the map (withPartners) go through, as
+    /// upstream's getMyPartnerIds(timelineEnabled). Partners' assets still pass <see cref="PartnerAssetFilter"/>.</summary>
+    public const string TimelineOwners = $"SELECT $u UNION ALL {PartnerOwners} AND p.inTimeline = 1";
+
     /// <summary>What a partner may see of an owner's library ("a" is the asset): not locked assets.</summary>
     public const string PartnerAssetFilter = "a.visibility <> 'locked'";
 

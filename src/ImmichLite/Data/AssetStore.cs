@@ -45,9 +45,10 @@ public sealed class AssetStore(Database db)
     static int? IntOrNull(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
     static double? DoubleOrNull(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 
-    static (AssetRow, ExifRow?) MapWithExif(SqliteDataReader r) => (Map(r), MapExif(r, ColCount));
+    public static (AssetRow, ExifRow?) MapWithExif(SqliteDataReader r) => (Map(r), MapExif(r, ColCount));
 
-    const string SelectWithExif = "SELECT " + Cols + ", " + ExifCols + " FROM assets a LEFT JOIN asset_exif e ON e.assetId = a.id";
+    /// <summary>The asset ("a") with its EXIF row ("e", LEFT JOIN); read with <see cref="MapWithExif"/>.</summary>
+    public const string SelectWithExif = "SELECT " + Cols + ", " + ExifCols + " FROM assets a LEFT JOIN asset_exif e ON e.assetId = a.id";
 
     public AssetRow? Get(string id) => db.Read(s => s.One($"SELECT {Cols} FROM assets a WHERE a.id = $id", r => Map(r), ("$id", id)));
 
