@@ -48,6 +48,8 @@ public sealed record AssetSearchFilter
     public bool? IsEncoded { get; init; }
     public bool? IsMotion { get; init; }
     public bool IsNotInAlbum { get; init; }
+    /// <summary>Assets that carry every one of these tags (each: the tag or one below it), as upstream's hasTags.</summary>
+    public IReadOnlyList<string> TagIds { get; init; } = [];
     /// <summary>Trashed assets too (implied by the trashed dates and isOffline, as upstream).</summary>
     public bool WithDeleted { get; init; }
     /// <summary>Only assets that have an EXIF row (upstream joins it as an inner join).</summary>
@@ -132,6 +134,11 @@ public sealed class SearchStore(Database db)
         Flag(f.IsEncoded, "a.encodedVideoPath IS NOT NULL AND a.encodedVideoPath <> ''");
         Flag(f.IsMotion, "a.livePhotoVideoId IS NOT NULL");
         if (f.IsNotInAlbum) w.Append(" AND NOT EXISTS (SELECT 1 FROM albums_assets aa WHERE aa.assetId = a.id)");
+        for (var i = 0; i < f.TagIds.Count; i++)
+        {
+            w.Append($" AND EXISTS (SELECT 1 FROM tag_assets ta WHERE ta.assetId = a.id AND ta.tagId IN ({TagStore.WithDescendants.Replace("$tag", $"$tag{i}")}))");
+            p.Add(($"$tag{i}", f.TagIds[i]));
+        }
         return (w.ToString(), p);
     }
 

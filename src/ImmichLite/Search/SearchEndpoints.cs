@@ -143,9 +143,9 @@ public static class SearchEndpoints
         {
             UserId = auth.UserId,
             Visibility = EnumText.Of(visibility),
-            // People and tags are not built in this server yet: a search naming any finds nothing (no asset has them).
-            // The tags area wires tagIds in here when it lands.
-            NoMatch = dto.PersonIds is { Count: > 0 } || dto.TagIds is { Count: > 0 },
+            // People are not built in this server yet: a search naming any finds nothing (no asset has them).
+            NoMatch = dto.PersonIds is { Count: > 0 },
+            TagIds = dto.TagIds?.Distinct().ToList() ?? [],
             DeviceId = NonEmpty(dto.DeviceId),
             LibraryId = NonEmpty(dto.LibraryId)?.ToLowerInvariant(),
             Type = dto.Type is { } type ? EnumText.Of(type) : null,

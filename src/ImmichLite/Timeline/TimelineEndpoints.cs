@@ -26,7 +26,7 @@ public static class TimelineEndpoints
             if (visibility is { } v)
             {
                 if (v is "hidden") throw ApiException.BadRequest("Hidden assets are not shown on a timeline");
-                if (v is "locked" && !(auth.Session?.PinExpiresAt > DateTime.UtcNow)) throw ApiException.Forbidden("Elevated permission is required");
+                if (v is "locked" && !(auth.Session?.PinExpiresAt > DateTime.UtcNow)) throw ApiException.Unauthorized("Elevated permission is required");
             }
             var order = ctx.QueryString("order");
             if (order is not null && order is not ("asc" or "desc")) throw ApiException.Validation(["order must be one of the following values: asc, desc"]);

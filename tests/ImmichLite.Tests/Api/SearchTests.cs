@@ -185,6 +185,26 @@ public sealed class SearchTests(ServerFixture server) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Metadata_search_by_tags_needs_every_tag_or_one_below_it()
+    {
+        var me = await server.NewUser("search-tags");
+        var paris = await Uploads.UploadOk(me, Uploads.CorpusFile("jpeg/no-exif_progressive.jpg"));
+        var rome = await Uploads.UploadOk(me, Uploads.CorpusFile("orientation/landscape_orientation-1_normal.jpg"));
+        await Uploads.UploadOk(me, Uploads.CorpusFile("jpeg/apple-iphone4_gps.jpg"));
+        var tags = (await me.Put("/api/tags", new JsonObject { ["tags"] = new JsonArray("trip/paris", "trip/rome", "best") })).AsArray()
+            .ToDictionary(t => t!["value"]!.GetValue<string>(), t => t!["id"]!.GetValue<string>());
+        var trip = (await me.Get("/api/tags")).AsArray().Single(t => t!["value"]!.GetValue<string>() == "trip")!["id"]!.GetValue<string>();
+        await me.Put($"/api/tags/{tags["trip/paris"]}/assets", new JsonObject { ["ids"] = new JsonArray(paris) });
+        await me.Put($"/api/tags/{tags["best"]}/assets", new JsonObject { ["ids"] = new JsonArray(paris) });
+        await me.Put($"/api/tags/{tags["trip/rome"]}/assets", new JsonObject { ["ids"] = new JsonArray(rome) });
+        Task<List<string>> Find(params string[] tagIds) => SearchKit.Find(me, new JsonObject { ["tagIds"] = SearchKit.Array(tagIds) });
+        Assert.Equal(new[] { paris, rome }.Order(), (await Find(trip)).Order());
+        Assert.Equal([paris], await Find(trip, tags["best"]));
+        Assert.Equal([rome], await Find(tags["trip/rome"]));
+        Assert.Empty(await Find(tags["trip/rome"], tags["best"]));
+    }
+
+    [Fact]
     public async Task Metadata_search_filters_like_upstream()
     {
         var lib = await Lib();
@@ -264,7 +284,7 @@ public sealed class SearchTests(ServerFixture server) : IClassFixture<ServerFixt
         Assert.Empty(await Find(new JsonObject { ["isFavorite"] = true }));
         Assert.Contains(id["canon"], await Find(new JsonObject { ["isEncoded"] = false }));
 
-        // people and tags do not exist here: naming any finds nothing; an empty list filters nothing
+        // people do not exist here: naming any finds nothing; an unknown tag finds nothing; an empty list filters nothing
         Assert.Empty(await Find(new JsonObject { ["personIds"] = SearchKit.Array(Guid.NewGuid().ToString()) }));
         Assert.Empty(await Find(new JsonObject { ["tagIds"] = SearchKit.Array(Guid.NewGuid().ToString()) }));
         Assert.Equal(9, (await Find(new JsonObject { ["tagIds"] = new JsonArray(), ["personIds"] = new JsonArray() })).Count);

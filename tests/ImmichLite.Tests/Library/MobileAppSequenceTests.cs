@@ -201,6 +201,8 @@ public sealed class MobileAppSequenceTests(ServerFixture server) : IClassFixture
         var big = buckets.AsArray().OrderByDescending(b => b!["count"]!.GetValue<int>()).First()!["timeBucket"]!.GetValue<string>();
         var p1 = await user.Get($"/api/timeline/bucket?timeBucket={big}&page=1&pageSize=1");
         Assert.Single(p1["id"]!.AsArray());
+        // the locked folder needs a PIN-elevated session (401, as upstream's requireElevatedPermission)
+        Assert.Equal("Elevated permission is required", await TestClient.ExpectError(await user.Http.GetAsync("/api/timeline/buckets?visibility=locked"), 401));
         // other users' timelines are closed
         var other = await server.NewUser("timeline-other");
         await TestClient.ExpectError(await other.Http.GetAsync($"/api/timeline/buckets?userId={user.UserId}"), 400);
