@@ -10,6 +10,7 @@ using ImmichLite.Maintenance;
 using ImmichLite.Notifications;
 using ImmichLite.Memories;
 using ImmichLite.Partners;
+using ImmichLite.Stacks;
 using ImmichLite.Sync;
 using ImmichLite.Timeline;
 using ImmichLite.Media.Metadata;
@@ -74,6 +75,7 @@ public static class ImmichLiteHost
         s.AddSingleton<UserStore>();
         s.AddSingleton<NotificationStore>();
         s.AddSingleton<ViewStore>();
+        s.AddSingleton<StackStore>();
         s.AddSingleton<MaintenanceStore>();
         s.AddSingleton<UserDeletionJob>();
         s.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<UserDeletionJob>());
@@ -159,6 +161,7 @@ public static class ImmichLiteHost
         app.MapTimeline();
         app.MapNotifications();
         app.MapView();
+        app.MapStacks();
         app.MapTags();
         app.MapMemories();
         app.MapApiDocs();
