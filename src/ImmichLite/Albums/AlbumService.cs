@@ -111,10 +111,5 @@ public sealed class AlbumService(AlbumStore albums, UserStore users, AssetServic
     }
 
     /// <summary>Asset shapes in the order given.</summary>
-    public List<AssetResponseDto> AssetDtos(IReadOnlyList<string> ids, string? viewerId)
-    {
-        if (ids.Count == 0) return [];
-        var byId = assets.Dtos(ids, viewerId).ToDictionary(d => d.Id);
-        return ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
-    }
+    public List<AssetResponseDto> AssetDtos(IReadOnlyList<string> ids, string? viewerId) => assets.DtosInOrder(ids, viewerId);
 }

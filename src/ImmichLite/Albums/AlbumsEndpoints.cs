@@ -108,19 +108,7 @@ public static class AlbumsEndpoints
             var present = albums.Contained(id, ids);
             // through a shared link, the link owner's assets (upstream's rule): that is what its uploads are
             var allowed = albums.Shareable(auth.UserId, ids.Where(i => !present.Contains(i)).Distinct().ToList());
-            var results = new List<BulkIdResponseDto>(ids.Count);
-            var added = new List<string>();
-            foreach (var assetId in ids)
-            {
-                if (present.Contains(assetId)) results.Add(Failed(assetId, BulkIdResponseDtoError.Duplicate));
-                else if (!allowed.Contains(assetId)) results.Add(Failed(assetId, BulkIdResponseDtoError.NoPermission));
-                else
-                {
-                    present.Add(assetId);
-                    added.Add(assetId);
-                    results.Add(new BulkIdResponseDto { Id = assetId, Success = true });
-                }
-            }
+            var (results, added) = BulkIdResults.Add(ids, present, allowed);
             if (added.Count > 0) await albums.AddAssetsAsync(id, added, Now());
             await ctx.Json(results, j.ListBulkIdResponseDto);
         });
@@ -134,20 +122,8 @@ public static class AlbumsEndpoints
             var ids = dto.Ids.Select(i => i.ToLowerInvariant()).ToList();
             var present = albums.Contained(id, ids);
             // the owner removes anything; an editor only their own assets
-            var allowed = service.IsOwner(auth, id) ? present : albums.Shareable(auth.UserId, present);
-            var results = new List<BulkIdResponseDto>(ids.Count);
-            var removed = new List<string>();
-            foreach (var assetId in ids)
-            {
-                if (!present.Contains(assetId)) results.Add(Failed(assetId, BulkIdResponseDtoError.NotFound));
-                else if (!allowed.Contains(assetId)) results.Add(Failed(assetId, BulkIdResponseDtoError.NoPermission));
-                else
-                {
-                    present.Remove(assetId);
-                    removed.Add(assetId);
-                    results.Add(new BulkIdResponseDto { Id = assetId, Success = true });
-                }
-            }
+            var allowed = service.IsOwner(auth, id) ? new HashSet<string>(present) : albums.Shareable(auth.UserId, present);
+            var (results, removed) = BulkIdResults.Remove(ids, present, allowed);
             if (removed.Count > 0) await albums.RemoveAssetsAsync(id, removed, Now());
             await ctx.Json(results, j.ListBulkIdResponseDto);
         });
@@ -198,8 +174,6 @@ public static class AlbumsEndpoints
             await ctx.NoContent(ApiOps.RemoveUserFromAlbum.SuccessStatus);
         });
     }
-
-    static BulkIdResponseDto Failed(string id, BulkIdResponseDtoError error) => new() { Id = id, Success = false, Error = error };
 
     static List<string> Distinct(List<string> ids) => ids.Select(i => i.ToLowerInvariant()).Distinct().ToList();
 }

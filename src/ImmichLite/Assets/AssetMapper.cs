@@ -6,7 +6,7 @@ using ImmichLite.Users;
 namespace ImmichLite.Assets;
 
 /// <summary>Storage rows to AssetResponseDto, with upstream's conventions: checksum and thumbhash as base64,
-/// duration "0:00:00.00000" when unknown, isFavorite only for the owner, isArchived from visibility.</summary>
+/// duration "0:00:00.00000" when unknown, isFavorite only for the owner, isArchived from visibility, the asset's tags by value.</summary>
 public static class AssetMapper
 {
     public const string DefaultDuration = "0:00:00.00000";
@@ -14,7 +14,7 @@ public static class AssetMapper
     public static AssetTypeEnum Type(string t) => EnumText.TryParse<AssetTypeEnum>(t, out var v) ? v : AssetTypeEnum.Other;
     public static AssetVisibility Visibility(string v) => EnumText.TryParse<AssetVisibility>(v, out var x) ? x : AssetVisibility.Timeline;
 
-    public static AssetResponseDto ToDto(AssetRow a, ExifRow? exif, UserRow? owner, string? viewerId)
+    public static AssetResponseDto ToDto(AssetRow a, ExifRow? exif, UserRow? owner, string? viewerId, List<TagResponseDto>? tags = null, StackRow? stack = null)
     {
         var visibility = Visibility(a.Visibility);
         return new AssetResponseDto
@@ -43,10 +43,10 @@ public static class AssetMapper
             Duration = a.Duration ?? DefaultDuration,
             ExifInfo = exif is null ? null : ToExif(exif),
             LivePhotoVideoId = a.LivePhotoVideoId,
-            Tags = [],
+            Tags = tags ?? [],
             People = [],
             Checksum = Convert.ToBase64String(a.Checksum),
-            Stack = null,
+            Stack = stack is null ? null : new AssetStackResponseDto { Id = stack.Id, PrimaryAssetId = stack.PrimaryAssetId, AssetCount = stack.AssetCount },
             HasMetadata = true,
             DuplicateId = a.DuplicateId,
         };

@@ -3,13 +3,14 @@ using ImmichLite.Auth;
 using ImmichLite.Contract;
 using ImmichLite.Data;
 using ImmichLite.Infrastructure;
+using ImmichLite.Tags;
 
 namespace ImmichLite.Assets;
 
 /// <summary>Asset reads and changes shared by the asset, trash and download areas: access checks,
 /// edits, trash/restore, and permanent deletion (files removed only after the commit, and only when no
 /// other row still points at them).</summary>
-public sealed class AssetService(Database db, AssetStore assets, UserStore users, SharedLinkStore links, EventHub events, TimeProvider clock, ILogger<AssetService> log)
+public sealed class AssetService(Database db, AssetStore assets, TagStore tags, StackStore stacks, UserStore users, SharedLinkStore links, EventHub events, TimeProvider clock, ILogger<AssetService> log)
 {
     /// <summary>Throws Immich's 400 when any of the ids is not readable by the caller: their own assets and
     /// those of albums they are in; through a shared link, exactly what the link shows — and for a download
@@ -46,17 +47,29 @@ public sealed class AssetService(Database db, AssetStore assets, UserStore users
     public AssetResponseDto Dto(string id, string? viewerId)
     {
         var (a, e) = assets.GetWithExif(id) ?? throw ApiException.BadRequest("Not found or no asset.read access");
-        return AssetMapper.ToDto(a, e, users.Get(a.OwnerId, withDeleted: true), viewerId);
+        return AssetMapper.ToDto(a, e, users.Get(a.OwnerId, withDeleted: true), viewerId, TagService.ByAsset(tags, [id]).GetValueOrDefault(id),
+            a.StackId is { } st ? stacks.Get(st) : null);
     }
 
     public List<AssetResponseDto> Dtos(IReadOnlyCollection<string> ids, string? viewerId)
     {
         var owners = new Dictionary<string, UserRow?>();
-        return assets.ListWithExif(ids).Select(x =>
+        var rows = assets.ListWithExif(ids);
+        var tagged = TagService.ByAsset(tags, rows.Select(x => x.Asset.Id).ToList());
+        var stacked = stacks.ByIds(rows.Select(x => x.Asset.StackId));
+        return rows.Select(x =>
         {
             if (!owners.TryGetValue(x.Asset.OwnerId, out var o)) owners[x.Asset.OwnerId] = o = users.Get(x.Asset.OwnerId, withDeleted: true);
-            return AssetMapper.ToDto(x.Asset, x.Exif, o, viewerId);
+            return AssetMapper.ToDto(x.Asset, x.Exif, o, viewerId, tagged.GetValueOrDefault(x.Asset.Id), x.Asset.StackId is { } st ? stacked.GetValueOrDefault(st) : null);
         }).ToList();
+    }
+
+    /// <summary>Asset shapes in the order given (ids that no longer exist are left out).</summary>
+    public List<AssetResponseDto> DtosInOrder(IReadOnlyList<string> ids, string? viewerId)
+    {
+        if (ids.Count == 0) return [];
+        var byId = Dtos(ids, viewerId).ToDictionary(d => d.Id);
+        return ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
     }
 
     /// <summary>The edits PUT /assets/{id} and PUT /assets apply; null means "leave as is".</summary>

@@ -15,6 +15,7 @@ public static class AssetsEndpoints
         var uploads = sp.GetRequiredService<UploadService>();
         var service = sp.GetRequiredService<AssetService>();
         var assets = sp.GetRequiredService<AssetStore>();
+        var tags = sp.GetRequiredService<TagStore>();
         var j = ImmichJsonContext.Default;
 
         g.MapOp(ApiOps.UploadAsset, async ctx =>
@@ -119,7 +120,9 @@ public static class AssetsEndpoints
             var count = ctx.QueryInt("count", min: 1, max: 1000) ?? 1;
             var auth = ctx.Auth();
             var owner = auth.User;
-            var list = assets.Random(auth.UserId, count).Select(x => AssetMapper.ToDto(x.Asset, x.Exif, owner, auth.UserId)).ToList();
+            var rows = assets.Random(auth.UserId, count);
+            var tagged = Tags.TagService.ByAsset(tags, rows.Select(x => x.Asset.Id).ToList());
+            var list = rows.Select(x => AssetMapper.ToDto(x.Asset, x.Exif, owner, auth.UserId, tagged.GetValueOrDefault(x.Asset.Id))).ToList();
             return ctx.Json(list, j.ListAssetResponseDto);
         });
 

@@ -20,6 +20,11 @@ public static class AccessSql
         SELECT p.sharedById FROM partners p JOIN users o ON o.id = p.sharedById AND o.deletedAt IS NULL WHERE p.sharedWithId = $u
         """;
 
+    /// <summary>$u and the partners whose libraries $u shows in their timeline (inTimeline), the owner still active:
+    /// the owners that search, search suggestions, the places page and the map (withPartners) go through, as
+    /// upstream's getMyPartnerIds(timelineEnabled). Partners' assets still pass <see cref="PartnerAssetFilter"/>.</summary>
+    public const string TimelineOwners = $"SELECT $u UNION ALL {PartnerOwners} AND p.inTimeline = 1";
+
     /// <summary>What a partner may see of an owner's library ("a" is the asset): not locked assets.</summary>
     public const string PartnerAssetFilter = "a.visibility <> 'locked'";
 
@@ -58,6 +63,13 @@ public static class AccessSql
         FROM albums al JOIN users o ON o.id = al.ownerId AND o.deletedAt IS NULL
         WHERE al.id = $a AND al.deletedAt IS NULL
         """;
+
+    /// <summary>Tags among $ids that $u owns: a tag is only ever its owner's (upstream's tag.read/update/delete/asset).</summary>
+    public const string OwnedTags = "SELECT id FROM tags WHERE id IN (SELECT value FROM json_each($ids)) AND userId = $u";
+
+    /// <summary>Memories among $ids that $u owns and that are not deleted (upstream's memory.read/update/delete).</summary>
+    public const string OwnedMemories =
+        "SELECT id FROM memories WHERE id IN (SELECT value FROM json_each($ids)) AND ownerId = $u AND deletedAt IS NULL";
 
     /// <summary>Activity $id when $u may delete it: its author, or the owner of its album.</summary>
     public const string DeletableActivity = """

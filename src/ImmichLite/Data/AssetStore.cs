@@ -45,9 +45,10 @@ public sealed class AssetStore(Database db)
     static int? IntOrNull(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
     static double? DoubleOrNull(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 
-    static (AssetRow, ExifRow?) MapWithExif(SqliteDataReader r) => (Map(r), MapExif(r, ColCount));
+    public static (AssetRow, ExifRow?) MapWithExif(SqliteDataReader r) => (Map(r), MapExif(r, ColCount));
 
-    const string SelectWithExif = "SELECT " + Cols + ", " + ExifCols + " FROM assets a LEFT JOIN asset_exif e ON e.assetId = a.id";
+    /// <summary>The asset ("a") with its EXIF row ("e", LEFT JOIN); read with <see cref="MapWithExif"/>.</summary>
+    public const string SelectWithExif = "SELECT " + Cols + ", " + ExifCols + " FROM assets a LEFT JOIN asset_exif e ON e.assetId = a.id";
 
     public AssetRow? Get(string id) => db.Read(s => s.One($"SELECT {Cols} FROM assets a WHERE a.id = $id", r => Map(r), ("$id", id)));
 
@@ -172,6 +173,10 @@ public sealed class AssetStore(Database db)
 
     public List<string> TrashedIds(string ownerId) => db.Read(s => s.List(
         "SELECT id FROM assets WHERE ownerId = $o AND status = 'trashed'", r => r.GetString(0), ("$o", ownerId)));
+
+    /// <summary>Up to `limit` ids of the owner's assets, any state (for removing a user).</summary>
+    public List<string> IdsOfOwner(string ownerId, int limit) => db.Read(s => s.List(
+        "SELECT id FROM assets WHERE ownerId = $o LIMIT $n", r => r.GetString(0), ("$o", ownerId), ("$n", limit)));
 
     public List<string> TrashedBefore(DateTime cutoff) => db.Read(s => s.List(
         "SELECT id FROM assets WHERE status = 'trashed' AND deletedAt <= $c", r => r.GetString(0), ("$c", cutoff)));

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using ImmichLite.Geocoding;
 using Microsoft.Data.Sqlite;
@@ -34,6 +35,11 @@ public sealed class GeodataStore(Database db)
         }
     }
 
+    const string SelectPlace = "SELECT id, latitude, longitude, name, countryCode, countryName, admin1Name, admin2Name, timeZone FROM geodata_places";
+
+    static GeodataPlace MapPlace(SqliteDataReader r) =>
+        new(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetString(3), r.GetString(4), r.Str(5), r.Str(6), r.Str(7), r.Str(8));
+
     public long Count() => db.Read(s => s.Long("SELECT count(*) FROM geodata_places"));
 
     /// <summary>Empties both tables and forgets the import state, so that an import cut short (stop, crash) is redone at
@@ -55,8 +61,8 @@ public sealed class GeodataStore(Database db)
     /// <summary>Inserts one batch in one transaction with prepared statements (one writer-gate hold per batch).</summary>
     public void InsertBatch(IReadOnlyList<GeodataPlace> rows) => db.Write(s =>
     {
-        using var place = s.Command("INSERT INTO geodata_places (id, name, latitude, longitude, countryCode, countryName, admin1Name, admin2Name, timeZone) " +
-            "VALUES ($id, $name, $lat, $lon, $cc, $cn, $a1, $a2, $tz)", []);
+        using var place = s.Command("INSERT INTO geodata_places (id, name, latitude, longitude, countryCode, countryName, admin1Name, admin2Name, timeZone, nameFolded) " +
+            "VALUES ($id, $name, $lat, $lon, $cc, $cn, $a1, $a2, $tz, $folded)", []);
         var pId = place.Parameters.Add("$id", SqliteType.Integer);
         var pName = place.Parameters.Add("$name", SqliteType.Text);
         var pLat = place.Parameters.Add("$lat", SqliteType.Real);
@@ -66,6 +72,7 @@ public sealed class GeodataStore(Database db)
         var pA1 = place.Parameters.Add("$a1", SqliteType.Text);
         var pA2 = place.Parameters.Add("$a2", SqliteType.Text);
         var pTz = place.Parameters.Add("$tz", SqliteType.Text);
+        var pFolded = place.Parameters.Add("$folded", SqliteType.Text);
         using var tree = s.Command("INSERT INTO geodata_places_rtree (id, minLat, maxLat, minLon, maxLon) VALUES ($id, $lat, $lat, $lon, $lon)", []);
         var tId = tree.Parameters.Add("$id", SqliteType.Integer);
         var tLat = tree.Parameters.Add("$lat", SqliteType.Real);
@@ -77,6 +84,7 @@ public sealed class GeodataStore(Database db)
             pId.Value = r.Id; pName.Value = r.Name; pLat.Value = r.Latitude; pLon.Value = r.Longitude; pCc.Value = r.CountryCode;
             pCn.Value = (object?)r.CountryName ?? DBNull.Value; pA1.Value = (object?)r.Admin1Name ?? DBNull.Value;
             pA2.Value = (object?)r.Admin2Name ?? DBNull.Value; pTz.Value = (object?)r.TimeZone ?? DBNull.Value;
+            pFolded.Value = Ascii.IsValid(r.Name) ? DBNull.Value : LatinFold.Fold(r.Name); // for SearchByName (migration 011)
             place.ExecuteNonQuery();
             tId.Value = r.Id; tLat.Value = r.Latitude; tLon.Value = r.Longitude;
             tree.ExecuteNonQuery();
@@ -102,6 +110,28 @@ public sealed class GeodataStore(Database db)
         s.Exec(upsert, ("$k", SystemMetadata.SystemMetadataEndpoints.ReverseGeocodingStateKey), ("$v", reverseGeocodingStateJson));
         return true;
     });
+
+    /// <summary>Places whose name, admin1 (state) or admin2 (county) name contains <paramref name="query"/>, ignoring case
+    /// and, in place names, Latin diacritics ("zurich" finds Zürich, as upstream's f_unaccent; nameFolded, migration 011),
+    /// best first: the name equal to the query, then starting with it, then a word of it starting with it, then
+    /// containing it, then only an admin name matching; among equals, those whose admin names also match, then shorter
+    /// names. Upstream ranks by trigram word similarity over the same names (and alternate names, which this table does
+    /// not keep); this is the prefix/substring reading of it, without typo tolerance. One scan of the table.</summary>
+    public List<GeodataPlace> SearchByName(string query, int limit)
+    {
+        var q = LatinFold.Fold(query).Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+        return db.Read(s => s.List($"""
+            {SelectPlace}
+            WHERE name LIKE $any ESCAPE '\' OR nameFolded LIKE $any ESCAPE '\' OR admin1Name LIKE $any ESCAPE '\' OR admin2Name LIKE $any ESCAPE '\'
+            ORDER BY CASE WHEN COALESCE(nameFolded, name) LIKE $q ESCAPE '\' THEN 0 WHEN COALESCE(nameFolded, name) LIKE $prefix ESCAPE '\' THEN 1
+                          WHEN COALESCE(nameFolded, name) LIKE $word ESCAPE '\' OR COALESCE(nameFolded, name) LIKE $dash ESCAPE '\' THEN 2
+                          WHEN COALESCE(nameFolded, name) LIKE $any ESCAPE '\' THEN 3 ELSE 4 END,
+                     (COALESCE(admin1Name LIKE $any ESCAPE '\', 0) + COALESCE(admin2Name LIKE $any ESCAPE '\', 0)) DESC,
+                     length(name), name, id
+            LIMIT $limit
+            """, MapPlace,
+            ("$q", q), ("$prefix", q + "%"), ("$word", "% " + q + "%"), ("$dash", "%-" + q + "%"), ("$any", "%" + q + "%"), ("$limit", limit)));
+    }
 
     /// <summary>The place nearest to (lat, lon) among those inside the boxes, with its great-circle distance in km;
     /// null when the boxes hold no place. One read connection, two statements.</summary>
@@ -129,9 +159,7 @@ public sealed class GeodataStore(Database db)
             }
         }
         if (bestId < 0) return ((GeodataPlace, double)?)null;
-        var place = s.One("SELECT id, latitude, longitude, name, countryCode, countryName, admin1Name, admin2Name, timeZone FROM geodata_places WHERE id = $id",
-            r => new GeodataPlace(r.GetInt64(0), r.GetDouble(1), r.GetDouble(2), r.GetString(3), r.GetString(4), r.Str(5), r.Str(6), r.Str(7), r.Str(8)),
-            ("$id", bestId));
+        var place = s.One(SelectPlace + " WHERE id = $id", MapPlace, ("$id", bestId));
         if (place is null) return null;
         return (place, GeoMath.HaversineKm(lat, lon, place.Latitude, place.Longitude));
     });

@@ -1,16 +1,19 @@
 using System.Globalization;
+using ImmichLite.Auth;
 using ImmichLite.Contract;
+using ImmichLite.Data;
 using ImmichLite.Infrastructure;
 
 namespace ImmichLite.Geocoding;
 
 public static class MapEndpoints
 {
-    /// <summary>GET /map/reverse-geocode (reverseGeocode). getMapMarkers is not mapped here.</summary>
+    /// <summary>GET /map/reverse-geocode (reverseGeocode) and GET /map/markers (getMapMarkers).</summary>
     public static void MapGeocoding(this IEndpointRouteBuilder app)
     {
         var g = app.MapApiGroup("Map");
         var geocoder = app.ServiceProvider.GetRequiredService<ReverseGeocoder>();
+        var search = app.ServiceProvider.GetRequiredService<SearchStore>();
         var j = ImmichJsonContext.Default;
 
         g.MapOp(ApiOps.ReverseGeocode, ctx =>
@@ -26,6 +29,22 @@ public static class MapEndpoints
             var hit = geocoder.Reverse(lat!.Value, lon!.Value);
             List<MapReverseGeocodeResponseDto> result = hit is null ? [] : [new MapReverseGeocodeResponseDto { City = hit.City, State = hit.State, Country = hit.Country }];
             return ctx.Json(result, j.ListMapReverseGeocodeResponseDto);
+        });
+
+        // Upstream (map.service.ts, map.repository.ts): the caller's assets with coordinates, newest first; with
+        // withPartners also those of the partners they show in their timeline, with withSharedAlbums also those of every
+        // album they own or belong to. Timeline assets only, archived ones too when isArchived=true; never trashed,
+        // hidden or locked. Photos whose GPS was 0,0 have no coordinates (metadata extraction drops them).
+        g.MapOp(ApiOps.GetMapMarkers, ctx =>
+        {
+            var f = new MapMarkerFilter(ctx.Auth().UserId, ctx.QueryBool("isArchived"), ctx.QueryBool("isFavorite"),
+                ctx.QueryDate("fileCreatedAfter"), ctx.QueryDate("fileCreatedBefore"),
+                ctx.QueryBool("withPartners") ?? false, ctx.QueryBool("withSharedAlbums") ?? false);
+            var markers = search.MapMarkers(f).Select(m => new MapMarkerResponseDto
+            {
+                Id = m.Id, Lat = m.Lat, Lon = m.Lon, City = m.City, State = m.State, Country = m.Country,
+            }).ToList();
+            return ctx.Json(markers, j.ListMapMarkerResponseDto);
         });
     }
 

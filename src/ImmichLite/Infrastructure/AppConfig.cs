@@ -13,6 +13,8 @@ public sealed record AppConfig
     public string? AdminEmail { get; init; }
     public string? AdminPassword { get; init; }
     public string AdminName { get; init; } = "Admin";
+    /// <summary>Nightly database copies to keep in backups/ (--backup-keep or IMMICH_BACKUP_KEEP; 0: no nightly backup).</summary>
+    public int BackupKeep { get; init; } = 14;
     /// <summary>Video transcoding: upstream's ffmpeg defaults, with --transcode-&lt;name&gt; / IMMICH_TRANSCODE_&lt;NAME&gt; applied
     /// (names in TranscodeSettings.OptionNames: accel, accel-decode, device, policy, …).</summary>
     public Media.Video.TranscodeSettings Transcoding { get; init; } = Media.Video.TranscodeSettings.Default;
@@ -29,6 +31,7 @@ public sealed record AppConfig
         if (Env("IMMICH_LOG_LEVEL") is { Length: > 0 } l) c = c with { LogLevel = l };
         if (Env("IMMICH_ADMIN_EMAIL") is { Length: > 0 } ae) c = c with { AdminEmail = ae };
         if (Env("IMMICH_ADMIN_PASSWORD") is { Length: > 0 } ap) c = c with { AdminPassword = ap };
+        if (Env("IMMICH_BACKUP_KEEP") is { Length: > 0 } bk) c = c with { BackupKeep = ParseCount(bk, "IMMICH_BACKUP_KEEP") };
         var transcode = new Dictionary<string, string>();
         foreach (var name in Media.Video.TranscodeSettings.OptionNames)
             if (Env("IMMICH_TRANSCODE_" + name.ToUpperInvariant().Replace('-', '_')) is { Length: > 0 } tv) transcode[name] = tv;
@@ -49,6 +52,7 @@ public sealed record AppConfig
                 case "--admin-email": c = c with { AdminEmail = Next() }; break;
                 case "--admin-password": c = c with { AdminPassword = Next() }; break;
                 case "--admin-name": c = c with { AdminName = Next() }; break;
+                case "--backup-keep": c = c with { BackupKeep = ParseCount(Next(), "--backup-keep") }; break;
                 case var t when t.StartsWith("--transcode-", StringComparison.Ordinal): transcode[t["--transcode-".Length..]] = Next(); break;
                 default:
                     // ASP.NET-style switches (--urls etc.) are not ours; leave them alone.
@@ -58,6 +62,9 @@ public sealed record AppConfig
         if (transcode.Count > 0) c = c with { Transcoding = Media.Video.TranscodeSettings.FromOptions(transcode) };
         return c;
     }
+
+    static int ParseCount(string v, string name) =>
+        int.TryParse(v, out var n) && n >= 0 ? n : throw new ArgumentException($"{name} must be a whole number of 0 or more, got '{v}'");
 
     static int ParsePort(string v, string name) =>
         int.TryParse(v, out var p) && p is >= 0 and <= 65535 ? p : throw new ArgumentException($"{name} must be a port number, got '{v}'");

@@ -149,6 +149,16 @@ public static class Http
         return v;
     }
 
+    /// <summary>A date-time query parameter (ISO 8601, UTC when it has no zone) or null; otherwise class-validator's
+    /// "must be a Date instance".</summary>
+    public static DateTime? QueryDate(this HttpContext ctx, string name)
+    {
+        var s = ctx.QueryString(name);
+        if (s is null) return null;
+        if (!IsoDateTimeConverter.TryParse(s, out var d)) throw ApiException.Validation([$"{name} must be a Date instance"]);
+        return d;
+    }
+
     public static int? QueryInt(this HttpContext ctx, string name, int? min = null, int? max = null)
     {
         var s = ctx.QueryString(name);

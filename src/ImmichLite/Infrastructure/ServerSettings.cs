@@ -9,6 +9,8 @@ public sealed class ServerSettings
 
     public int TrashDays { get; set; } = 30;
     public int UserDeleteDelay { get; set; } = 7;
+    /// <summary>Nightly database copies kept in backups/ (upstream: 14); 0 turns the nightly backup off.</summary>
+    public int BackupKeep { get; set; } = 14;
     /// <summary>image.preview / image.thumbnail: JPEG 1440 q80 and WebP 250 q80.</summary>
     public Media.Thumbnails.ThumbnailOptions Thumbnails { get; set; } = new();
     /// <summary>ffmpeg: upstream's defaults (H.264/AAC, CRF 23, ultrafast, 720p, policy required, no acceleration) or what

@@ -30,6 +30,28 @@ public static class JobsEndpoints
             BackupDatabase = queue.Status(JobName.BackupDatabase),
         }, j.AllJobStatusResponseDto));
 
+        // POST /jobs: upstream's manual jobs. People are not built, so their clean-up is refused rather than
+        // acknowledged and skipped.
+        var nightly = app.ServiceProvider.GetRequiredService<Maintenance.NightlyMaintenance>();
+        var memoryGenerator = app.ServiceProvider.GetRequiredService<Memories.MemoryGenerator>();
+        var memories = app.ServiceProvider.GetRequiredService<Data.MemoryStore>();
+        var tags = app.ServiceProvider.GetRequiredService<Data.TagStore>();
+        var clock = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        g.MapOp(ApiOps.CreateJob, async ctx =>
+        {
+            var dto = await ctx.Body(j.JobCreateDto);
+            switch (dto.Name)
+            {
+                case ManualJobName.UserCleanup: await nightly.QueueUserDeletionsAsync(); break;
+                case ManualJobName.BackupDatabase: await queue.EnqueueAsync(Maintenance.DatabaseBackupJob.JobName, ""); break;
+                case ManualJobName.MemoryCreate: await memoryGenerator.RunAsync(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)); break;
+                case ManualJobName.MemoryCleanup: await memories.DeleteUnsavedBeforeAsync(clock.GetUtcNow().UtcDateTime - Memories.MemoryGenerator.KeepUnsaved); break;
+                case ManualJobName.TagCleanup: await tags.DeleteEmptyAsync(); break;
+                default: throw ApiException.BadRequest($"{EnumText.Of(dto.Name)} is not available on this server");
+            }
+            await ctx.NoContent(ApiOps.CreateJob.SuccessStatus);
+        });
+
         g.MapOp(ApiOps.SendJobCommand, async ctx =>
         {
             var id = ctx.RouteString("id");

@@ -4,6 +4,7 @@ using ImmichLite.Auth;
 using ImmichLite.Contract;
 using ImmichLite.Data;
 using ImmichLite.Infrastructure;
+using ImmichLite.Tags;
 
 namespace ImmichLite.Sync;
 
@@ -21,6 +22,8 @@ public static class SyncEndpoints
         var sync = app.ServiceProvider.GetRequiredService<SyncStore>();
         var partners = app.ServiceProvider.GetRequiredService<PartnerStore>();
         var users = app.ServiceProvider.GetRequiredService<UserStore>();
+        var tags = app.ServiceProvider.GetRequiredService<TagStore>();
+        var stacks = app.ServiceProvider.GetRequiredService<StackStore>();
         var clock = app.ServiceProvider.GetRequiredService<TimeProvider>();
         var j = ImmichJsonContext.Default;
 
@@ -40,7 +43,9 @@ public static class SyncEndpoints
                 while (left > 0)
                 {
                     var page = sync.FullSyncPage(owner, asPartner, dto.UpdatedUntil, after, Math.Min(Batch, left));
-                    foreach (var (a, e) in page) write(AssetMapper.ToDto(a, e, Owner(users, cache, a.OwnerId), me));
+                    var tagged = TagService.ByAsset(tags, page.Select(x => x.Asset.Id).ToList());
+                    var stacked = stacks.ByIds(page.Select(x => x.Asset.StackId));
+                    foreach (var (a, e) in page) write(AssetMapper.ToDto(a, e, Owner(users, cache, a.OwnerId), me, tagged.GetValueOrDefault(a.Id), StackOf(stacked, a)));
                     await flush();
                     if (page.Count < Math.Min(Batch, left)) break;
                     left -= page.Count;
@@ -76,7 +81,10 @@ public static class SyncEndpoints
                     while (true)
                     {
                         var (page, next) = sync.DeltaPage(owner, asPartner, from, Batch);
-                        foreach (var (a, e) in page) JsonSerializer.Serialize(w, AssetMapper.ToDto(a, e, Owner(users, cache, a.OwnerId), me), j.AssetResponseDto);
+                        var tagged = TagService.ByAsset(tags, page.Select(x => x.Asset.Id).ToList());
+                        var stacked = stacks.ByIds(page.Select(x => x.Asset.StackId));
+                        foreach (var (a, e) in page)
+                            JsonSerializer.Serialize(w, AssetMapper.ToDto(a, e, Owner(users, cache, a.OwnerId), me, tagged.GetValueOrDefault(a.Id), StackOf(stacked, a)), j.AssetResponseDto);
                         w.Flush();
                         await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
                         if (page.Count < Batch) break;
@@ -95,6 +103,8 @@ public static class SyncEndpoints
             await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
         });
     }
+
+    static StackRow? StackOf(Dictionary<string, StackRow> stacks, AssetRow a) => a.StackId is { } id ? stacks.GetValueOrDefault(id) : null;
 
     static UserRow? Owner(UserStore users, Dictionary<string, UserRow?> cache, string id)
     {

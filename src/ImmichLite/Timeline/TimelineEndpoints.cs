@@ -14,18 +14,19 @@ public static class TimelineEndpoints
         var g = app.MapApiGroup("Timeline");
         var timeline = app.ServiceProvider.GetRequiredService<TimelineStore>();
         var partners = app.ServiceProvider.GetRequiredService<PartnerStore>();
+        var tags = app.ServiceProvider.GetRequiredService<TagStore>();
         var j = ImmichJsonContext.Default;
 
         TimelineFilter Filter(HttpContext ctx)
         {
             var auth = ctx.Auth();
             if (ctx.QueryUuid("personId") is not null) throw ApiException.BadRequest("Not found or no person.read access");
-            if (ctx.QueryUuid("tagId") is not null) throw ApiException.BadRequest("Not found or no tag.read access");
+            var tagId = ctx.QueryUuid("tagId");
             var visibility = ctx.QueryVisibility();
             if (visibility is { } v)
             {
                 if (v is "hidden") throw ApiException.BadRequest("Hidden assets are not shown on a timeline");
-                if (v is "locked" && !(auth.Session?.PinExpiresAt > DateTime.UtcNow)) throw ApiException.Forbidden("Elevated permission is required");
+                if (v is "locked" && !(auth.Session?.PinExpiresAt > DateTime.UtcNow)) throw ApiException.Unauthorized("Elevated permission is required");
             }
             var order = ctx.QueryString("order");
             if (order is not null && order is not ("asc" or "desc")) throw ApiException.Validation(["order must be one of the following values: asc, desc"]);
@@ -35,8 +36,15 @@ public static class TimelineEndpoints
                 IsTrashed = ctx.QueryBool("isTrashed") ?? false,
                 Visibility = visibility,
                 WithPartners = ctx.QueryBool("withPartners") ?? false,
+                WithStacked = ctx.QueryBool("withStacked") ?? false,
                 Ascending = order == "asc",
             };
+            if (tagId is not null)
+            {
+                // the tag must be the caller's (upstream's tag.read); it narrows whatever scope follows
+                if (auth.SharedLink is not null || tags.Owned(auth.UserId, [tagId]).Count == 0) throw ApiException.BadRequest("Not found or no tag.read access");
+                f = f with { TagId = tagId };
+            }
             if (auth.SharedLink is SharedLinkAccess link) return f with { SharedLinkId = link.Link.Id };
             if (ctx.QueryUuid("albumId") is { } album)
             {
@@ -86,6 +94,8 @@ public static class TimelineEndpoints
                 Country = rows.Select(r => r.Country).ToList(),
                 ProjectionType = rows.Select(r => r.ProjectionType).ToList(),
                 Ratio = rows.Select(r => r.Ratio).ToList(),
+                // (stack id, size) for a stack's primary when stacks are collapsed; null for everything else
+                Stack = f.WithStacked ? rows.Select(r => r.StackId is { } st ? new List<string> { st, r.StackCount.ToString(CultureInfo.InvariantCulture) } : null).ToList() : null,
             }, j.TimeBucketAssetResponseDto);
         });
     }

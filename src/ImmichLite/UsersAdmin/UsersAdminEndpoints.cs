@@ -16,6 +16,7 @@ public static class UsersAdminEndpoints
         var service = app.ServiceProvider.GetRequiredService<UserService>();
         var events = app.ServiceProvider.GetRequiredService<EventHub>();
         var clock = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        var jobs = app.ServiceProvider.GetRequiredService<Jobs.JobQueue>();
         var j = ImmichJsonContext.Default;
 
         g.MapOp(ApiOps.SearchUsersAdmin, ctx =>
@@ -65,6 +66,8 @@ public static class UsersAdminEndpoints
             var status = dto.Force == true ? UserStatus.Removing : UserStatus.Deleted;
             var updated = await users.UpdateAsync(user with { DeletedAt = now, Status = EnumText.Of(status) });
             events.UserDeleted(updated.Id);
+            // forced: removed at once (in the background); otherwise the nightly maintenance does it after the delay
+            if (status == UserStatus.Removing) await jobs.EnqueueAsync(Maintenance.UserDeletionJob.JobName, updated.Id);
             await ctx.Json(service.ToAdminDto(updated), j.UserAdminResponseDto);
         });
 

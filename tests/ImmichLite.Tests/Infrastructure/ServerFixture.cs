@@ -13,8 +13,6 @@ public sealed class ServerFixture : IAsyncLifetime
     WebApplication? _app;
     public string DataDir { get; } = TestPaths.NewTempDir("data");
     public Uri BaseUri { get; private set; } = null!;
-    /// <summary>The running server's services (to change a setting the admin API does not offer yet).</summary>
-    public IServiceProvider Services => _app!.Services;
     public const string AdminEmail = "admin@example.com";
     public const string AdminPassword = "admin-password";
 
@@ -31,6 +29,9 @@ public sealed class ServerFixture : IAsyncLifetime
         if (_app is not null) { await _app.StopAsync(); await _app.DisposeAsync(); }
         try { Directory.Delete(DataDir, true); } catch (IOException) { }
     }
+
+    /// <summary>The running server's services, for driving background work (a nightly job for a chosen day) from a test.</summary>
+    public IServiceProvider Services => _app!.Services;
 
     public TestClient Anonymous() => new(new HttpClient { BaseAddress = BaseUri });
 

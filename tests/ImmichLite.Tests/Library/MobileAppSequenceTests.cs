@@ -36,6 +36,8 @@ public sealed class MobileAppSequenceTests(ServerFixture server) : IClassFixture
         // users/me + preferences, users, partners both ways
         SpecValidator.AssertValid(await phone.Get("/api/users/me"), "UserAdminResponseDto");
         await phone.Get("/api/users/me/preferences");
+        // the memory lane: what is to be shown today (00:00 UTC)
+        SpecValidator.AssertValidArray(await phone.Get($"/api/memories?for={DateTime.UtcNow:yyyy-MM-dd}T00:00:00.000Z"), "MemoryResponseDto");
         SpecValidator.AssertValidArray(await phone.Get("/api/users"), "UserResponseDto");
         var sharedBy = await phone.Get("/api/partners?direction=shared-by");
         Assert.Empty(sharedBy.AsArray());
@@ -65,6 +67,9 @@ public sealed class MobileAppSequenceTests(ServerFixture server) : IClassFixture
         var syncedIds = all.Select(a => a["id"]!.GetValue<string>()).ToList();
         Assert.Equal(mine.Order(StringComparer.Ordinal), syncedIds);
         Assert.All(all, a => Assert.NotNull(a["exifInfo"]));
+        // the IPTC keywords came in as tags, and the app gets them with the asset
+        Assert.Equal(["alo", "cactus", "ever", "lang", "sonne"],
+            all.Single(a => a["id"]!.GetValue<string>() == mine[1])["tags"]!.AsArray().Select(t => t!["value"]!.GetValue<string>()));
         var partnerPage = await phone.Post("/api/sync/full-sync", new JsonObject { ["limit"] = 10, ["updatedUntil"] = DateTime.UtcNow.ToString("o"), ["userId"] = partner.UserId }, expect: 200);
         Assert.Equal([partnerAsset], partnerPage.AsArray().Select(a => a!["id"]!.GetValue<string>()));
         Assert.False(partnerPage[0]!["isFavorite"]!.GetValue<bool>());
@@ -196,6 +201,8 @@ public sealed class MobileAppSequenceTests(ServerFixture server) : IClassFixture
         var big = buckets.AsArray().OrderByDescending(b => b!["count"]!.GetValue<int>()).First()!["timeBucket"]!.GetValue<string>();
         var p1 = await user.Get($"/api/timeline/bucket?timeBucket={big}&page=1&pageSize=1");
         Assert.Single(p1["id"]!.AsArray());
+        // the locked folder needs a PIN-elevated session (401, as upstream's requireElevatedPermission)
+        Assert.Equal("Elevated permission is required", await TestClient.ExpectError(await user.Http.GetAsync("/api/timeline/buckets?visibility=locked"), 401));
         // other users' timelines are closed
         var other = await server.NewUser("timeline-other");
         await TestClient.ExpectError(await other.Http.GetAsync($"/api/timeline/buckets?userId={user.UserId}"), 400);

@@ -293,7 +293,7 @@ public class MetadataExtractorTests
         var jxl = await Extract("formats/nikon-d1x_exif_converted.jxl");
         Assert.Equal("image/jxl", jxl.MimeType);
         Assert.Equal("NIKON D1X", jxl.Model);
-        Assert.Contains("reagan", jxl.Keywords);
+        Assert.Empty(jxl.Keywords); // its keywords are XMP dc:subject only, which upstream does not import as tags
 
         var tiff = await Extract("formats/exif-example.tiff");
         Assert.Equal("image/tiff", tiff.MimeType);

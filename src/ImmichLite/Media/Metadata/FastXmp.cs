@@ -173,7 +173,7 @@ internal sealed class XmpSink(MetadataBuilder b)
         NsContainer = "http://ns.google.com/photos/1.0/container/", NsItem = "http://ns.google.com/photos/1.0/container/item/";
 
     SortedDictionary<int, (string? Semantic, long Length)>? _directory;
-    List<string>? _subject, _hier, _tags;
+    List<string>? _hier, _tags;
 
     public void Simple(string ns, string local, string value)
     {
@@ -217,7 +217,6 @@ internal sealed class XmpSink(MetadataBuilder b)
     {
         switch (ns)
         {
-            case NsDc when local == "subject": (_subject ??= []).Add(value); break;
             case NsDc when local == "description": if (index == 1) b.XmpDescription ??= MetadataBuilder.Clean(value); break;
             case NsLr when local == "hierarchicalSubject": (_hier ??= []).Add(value); break;
             case NsDigikam when local == "TagsList": (_tags ??= []).Add(value); break;
@@ -236,7 +235,6 @@ internal sealed class XmpSink(MetadataBuilder b)
 
     public void Finish()
     {
-        if (_subject is not null && b.XmpSubject is null) b.XmpSubject = _subject;
         if (_hier is not null && b.Hierarchical is null) b.Hierarchical = _hier;
         if (_tags is not null && b.TagsList is null) b.TagsList = _tags;
         if (_directory is null || b.ContainerVideoFromEnd is not null) return;

@@ -459,7 +459,7 @@ internal static class IsoBmff
                 break;
             case "com.apple.quicktime.description": b.Description ??= MetadataBuilder.Clean(text); break;
             case "com.apple.quicktime.keywords":
-                foreach (var k in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) (b.XmpSubject ??= []).Add(k);
+                foreach (var k in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) (b.IptcKeywords ??= []).Add(k);
                 break;
             case "com.android.capture.fps":
                 break;

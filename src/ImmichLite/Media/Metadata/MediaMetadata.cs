@@ -84,7 +84,8 @@ public sealed record MediaMetadata
     public long? EmbeddedVideoOffset { get; init; }
     public long? EmbeddedVideoLength { get; init; }
 
-    /// <summary>Tags: digiKam TagsList, else lr:hierarchicalSubject ("A|B" becomes "A/B"), else IPTC Keywords + XMP dc:subject.</summary>
+    /// <summary>Tags as upstream imports them: digiKam TagsList, else lr:hierarchicalSubject ("A|B" becomes "A/B"), else Keywords
+    /// (IPTC, QuickTime); XMP dc:subject alone is not imported.</summary>
     public IReadOnlyList<string> Keywords { get; init; } = [];
     /// <summary>Short reasons for whatever could not be read. Empty for a clean file.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];

@@ -352,13 +352,9 @@ public sealed class MediaMetadataExtractor : IMetadataExtractor
         var date = sc.XmpOriginal ?? sc.XmpCreate;
         if (date is not null) b.SidecarDate = date;
         if (sc.XmpLatitude is { } lat && sc.XmpLongitude is { } lon && MetadataBuilder.ValidGps(lat, lon)) { b.Latitude = lat; b.Longitude = lon; }
-        if (sc.TagsList is not null || sc.Hierarchical is not null || sc.XmpSubject is not null)
-        {
-            b.TagsList = sc.TagsList;
-            b.Hierarchical = sc.Hierarchical;
-            b.XmpSubject = sc.XmpSubject;
-            b.IptcKeywords = null;
-        }
+        // upstream merges the sidecar's tags over the file's field by field ({...file, ...sidecar})
+        b.TagsList = sc.TagsList ?? b.TagsList;
+        b.Hierarchical = sc.Hierarchical ?? b.Hierarchical;
         b.ProjectionType ??= sc.ProjectionType;
         b.XmpMake ??= sc.XmpMake;
         b.XmpModel ??= sc.XmpModel;

@@ -36,8 +36,8 @@ internal sealed class MetadataBuilder
     public FoundDate? ExifOriginal, ExifDigitized, ExifModify, XmpOriginal, XmpCreate, XmpModify, QtCreationDate, QtCreate, QtModify, OtherCreate;
     public TimeSpan? ExifOffsetOriginal, ExifOffsetDigitized, ExifOffset;
 
-    // keywords, by source
-    public List<string>? TagsList, Hierarchical, IptcKeywords, XmpSubject;
+    // keywords, by source; IptcKeywords also holds what exiftool names Keywords elsewhere (QuickTime keywords)
+    public List<string>? TagsList, Hierarchical, IptcKeywords;
 
     public readonly List<string> Warnings = [];
 
@@ -188,20 +188,19 @@ internal sealed class MetadataBuilder
     static TimeSpan? SameMomentOffset(DateTime local, FoundDate? other) =>
         other is { Offset: { } off } o && !o.IsUtc && SameMinute(o.Local, local) ? off : null;
 
+    /// <summary>The fields upstream (v1.134, through exiftool) imports as tags, first found wins: TagsList, else
+    /// HierarchicalSubject ("a|b" is the path a/b; a "/" inside a level becomes "|"), else Keywords. XMP dc:subject
+    /// (exiftool's Subject) is not among them.</summary>
     IReadOnlyList<string> BuildKeywords()
     {
         if (TagsList is { Count: > 0 }) return Dedup(TagsList);
         if (Hierarchical is { Count: > 0 })
         {
             var list = new List<string>(Hierarchical.Count);
-            foreach (var h in Hierarchical) list.Add(h.Replace('|', '/'));
+            foreach (var h in Hierarchical) list.Add(string.Join('/', h.Split('|').Select(level => level.Replace('/', '|'))));
             return Dedup(list);
         }
-        if (IptcKeywords is null && XmpSubject is null) return [];
-        var all = new List<string>();
-        if (IptcKeywords is not null) all.AddRange(IptcKeywords);
-        if (XmpSubject is not null) all.AddRange(XmpSubject);
-        return Dedup(all);
+        return IptcKeywords is null ? [] : Dedup(IptcKeywords);
     }
 
     static string[] Dedup(List<string> items)

@@ -19,11 +19,25 @@ public sealed class MetadataJob(AssetStore assets, Database db, IMetadataExtract
     public string Name => PipelineJobs.ExtractMetadata;
     public JobName Queue => JobName.MetadataExtraction;
 
+    static async Task<bool> AppearsAsync(string path, TimeSpan within, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!File.Exists(path))
+        {
+            if (DateTime.UtcNow >= deadline) return false;
+            await Task.Delay(25, ct);
+        }
+        return true;
+    }
+
     public async Task RunAsync(JobRow job, CancellationToken ct)
     {
         var asset = assets.Get(job.Payload);
         if (asset is null) return; // deleted since it was queued
-        if (!File.Exists(asset.OriginalPath)) throw new JobFailedException("the original file is missing");
+        // An upload commits its row and this job before it renames the file into place (UploadService), and a worker
+        // woken by other work can get here in between: give the rename a moment, then retry later, not fail for good.
+        if (!await AppearsAsync(asset.OriginalPath, TimeSpan.FromSeconds(2), ct))
+            throw new JobFailedException("the original file is missing", permanent: false);
         var sidecar = asset.SidecarPath is { } sc && File.Exists(sc) ? sc : null;
         var m = await extractor.ExtractAsync(asset.OriginalPath, sidecar, ct);
 
@@ -49,6 +63,7 @@ public sealed class MetadataJob(AssetStore assets, Database db, IMetadataExtract
         {
             PipelineStore.UpsertExif(s, exif, now);
             PipelineStore.SetDates(s, asset.Id, dates.FileCreatedAt, dates.LocalDateTime, duration, now);
+            ImportTags(s, asset, m.Keywords, now);
             PipelineStore.MarkMetadata(s, asset.Id, now, m.Warnings.Count > 0 ? string.Join("; ", m.Warnings) : null);
             JobStore.Insert(s, PipelineJobs.ThumbnailQueue, PipelineJobs.GenerateThumbnails, asset.Id, now);
         }, ct);
@@ -57,6 +72,17 @@ public sealed class MetadataJob(AssetStore assets, Database db, IMetadataExtract
         if (m.LivePhotoCID is { } cid) await PairLivePhotoAsync(asset, cid, dates.LocalDateTime, now);
         if (asset.Type == "IMAGE" && m.EmbeddedVideoOffset is { } off && m.EmbeddedVideoLength is { } len && len > 0 && asset.LivePhotoVideoId is null)
             await ExtractMotionVideoAsync(asset, off, len, dates, ct);
+    }
+
+    /// <summary>Upstream's applyTagList: the file's tags (digiKam TagsList, else Lightroom's hierarchical subjects, else
+    /// Keywords) become the owner's tags, parents included, and are put on the asset. Upstream then drops the asset's other
+    /// tags, because every tag change made through the API was written into the XMP sidecar it reads back; ImmichLite
+    /// writes no sidecars, so tags set through the API stay (re-extraction only adds).</summary>
+    static void ImportTags(Sql s, AssetRow asset, IReadOnlyList<string> keywords, DateTime now)
+    {
+        if (keywords.Count == 0) return;
+        var tags = TagStore.Upsert(s, asset.OwnerId, keywords, now);
+        TagStore.Tag(s, tags.Select(t => t.Id).ToList(), [asset.Id], now);
     }
 
     public sealed record Dates(DateTime? DateTimeOriginal, DateTime? FileCreatedAt, DateTime LocalDateTime, string? TimeZone);
