@@ -99,8 +99,8 @@ def buckets_sql(with_partners=False, visibility=None, stacked=False):
     if stacked:
         return ("SELECT m, SUM(n) FROM ("
                 f"SELECT a.month AS m, SUM(a.n) AS n FROM asset_month_counts a WHERE {where} GROUP BY a.month UNION ALL "
-                "SELECT substr(a.localDateTime, 1, 7), -COUNT(*) FROM stacks st JOIN assets a ON a.stackId = st.id AND a.id <> st.primaryAssetId "
-                f"WHERE {where} GROUP BY 1) GROUP BY m HAVING SUM(n) > 0 ORDER BY m DESC")
+                "SELECT substr(a.localDateTime, 1, 7), -COUNT(*) FROM stacks st CROSS JOIN assets a "
+                f"WHERE a.stackId = st.id AND a.id <> st.primaryAssetId AND {where} GROUP BY 1) GROUP BY m HAVING SUM(n) > 0 ORDER BY m DESC")
     return (f"SELECT a.month, SUM(a.n) FROM asset_month_counts a WHERE {where} "
             "GROUP BY a.month HAVING SUM(a.n) > 0 ORDER BY a.month DESC")
 
