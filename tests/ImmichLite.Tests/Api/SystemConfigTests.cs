@@ -196,6 +196,10 @@ public sealed class SystemConfigTests(ServerFixture server) : IClassFixture<Serv
             Assert.Equal("Family photos only", V<string>(cfg, "loginPageMessage"));
             Assert.Equal("https://photos.example.com", V<string>(cfg, "externalDomain"));
             Assert.False(V<bool>(cfg, "publicUsers"));
+            await admin.Post("/api/admin/users", new JsonObject { ["email"] = "u@example.com", ["password"] = "user-password", ["name"] = "U" });
+            var user = await TestClient.Login(baseUri, "u@example.com", "user-password");
+            Assert.Equal([user.UserId], (await user.Get("/api/users")).AsArray().Select(u => u!["id"]!.GetValue<string>()));
+            Assert.Equal(2, (await admin.Get("/api/users")).AsArray().Count);
             Assert.Equal("https://tiles.example.com/dark.json", V<string>(cfg, "mapDarkStyleUrl"));
             Assert.False(V<bool>(await admin.Get("/api/server/features"), "map"));
             Assert.Equal("body { color: red; }", V<string>(await admin.Get("/api/server/theme"), "customCss"));
