@@ -30,6 +30,7 @@ using ImmichLite.Server;
 using ImmichLite.Sessions;
 using ImmichLite.SharedLinks;
 using ImmichLite.SystemMetadata;
+using ImmichLite.SystemConfig;
 using ImmichLite.Tags;
 using ImmichLite.Users;
 using ImmichLite.UsersAdmin;
@@ -106,7 +107,8 @@ public static class ImmichLiteHost
         s.AddSingleton<LoginService>();
         s.AddSingleton<UserService>();
         s.AddSingleton<ServerInfo>();
-        s.AddSingleton(new ServerSettings { BackupKeep = config.BackupKeep });
+        s.AddSingleton(new ServerSettings(config));
+        s.AddSingleton<SystemConfigService>();
         s.AddSingleton<UploadService>();
         s.AddSingleton<AssetService>();
         s.AddSingleton<AlbumService>();
@@ -143,6 +145,7 @@ public static class ImmichLiteHost
 
         var app = builder.Build();
         app.Services.GetRequiredService<StartupTasks>().RunAsync().GetAwaiter().GetResult();
+        app.Services.GetRequiredService<SystemConfigService>().ApplyStored();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseWebSockets(RealtimeEndpoints.WebSocketOptions);
 
@@ -154,6 +157,7 @@ public static class ImmichLiteHost
         app.MapApiKeys();
         app.MapServer();
         app.MapSystemMetadata();
+        app.MapSystemConfig();
         app.MapAssets();
         app.MapTrash();
         app.MapDownload();

@@ -16,6 +16,7 @@ public static class AssetsEndpoints
         var service = sp.GetRequiredService<AssetService>();
         var assets = sp.GetRequiredService<AssetStore>();
         var tags = sp.GetRequiredService<TagStore>();
+        var settings = sp.GetRequiredService<ServerSettings>();
         var j = ImmichJsonContext.Default;
 
         g.MapOp(ApiOps.UploadAsset, async ctx =>
@@ -68,7 +69,7 @@ public static class AssetsEndpoints
             var auth = ctx.Auth();
             var ids = Distinct(dto.Ids);
             service.RequireOwner(auth, ids, "asset.delete");
-            if (dto.Force == true) await service.DeletePermanentlyAsync(ids);
+            if (dto.Force == true || !settings.TrashEnabled) await service.DeletePermanentlyAsync(ids); // no trash: deleted for good, as upstream
             else await service.TrashAsync(auth.UserId, ids);
             await ctx.NoContent(ApiOps.DeleteAssets.SuccessStatus);
         });

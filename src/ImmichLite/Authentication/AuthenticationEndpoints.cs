@@ -22,6 +22,7 @@ public static partial class AuthenticationEndpoints
         var login = sp.GetRequiredService<LoginService>();
         var events = sp.GetRequiredService<EventHub>();
         var clock = sp.GetRequiredService<TimeProvider>();
+        var settings = sp.GetRequiredService<ServerSettings>();
         var j = ImmichJsonContext.Default;
 
         g.MapOp(ApiOps.SignUpAdmin, async ctx =>
@@ -38,6 +39,7 @@ public static partial class AuthenticationEndpoints
         g.MapOp(ApiOps.Login, async ctx =>
         {
             var dto = await ctx.Body(j.LoginCredentialDto);
+            if (!settings.PasswordLogin) throw ApiException.Unauthorized("Password login has been disabled");
             var user = users.GetByEmail(UserService.NormaliseEmail(dto.Email));
             if (user is null || !Crypto.VerifyPassword(dto.Password, user.Password))
                 throw ApiException.Unauthorized("Incorrect email or password");

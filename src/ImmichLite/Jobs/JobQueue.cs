@@ -58,14 +58,17 @@ public sealed class JobQueue : BackgroundService
     readonly Dictionary<JobName, IQueueStarter> _starters;
     readonly Dictionary<JobName, Runtime> _queues;
 
-    public JobQueue(IEnumerable<IJobHandler> handlers, IEnumerable<IQueueStarter> starters, JobStore store, JobSignal signal, TimeProvider clock, ILogger<JobQueue> log)
+    public JobQueue(IEnumerable<IJobHandler> handlers, IEnumerable<IQueueStarter> starters, JobStore store, JobSignal signal, TimeProvider clock, ILogger<JobQueue> log,
+        ServerSettings? settings = null)
     {
         _store = store;
         _clock = clock;
         _log = log;
         _handlers = handlers.ToDictionary(h => h.Name);
         _starters = starters.ToDictionary(s => s.Queue);
-        _queues = Enum.GetValues<JobName>().ToDictionary(q => q, q => new Runtime(q, DefaultConcurrency(q, Environment.ProcessorCount)));
+        // the admin's job.*.concurrency (system config) where it differs from upstream's default; read once, at start
+        _queues = Enum.GetValues<JobName>().ToDictionary(q => q, q => new Runtime(q,
+            settings?.JobConcurrency.GetValueOrDefault(q) is > 0 and var n ? n : DefaultConcurrency(q, Environment.ProcessorCount)));
         foreach (var q in _queues.Values)
         {
             q.Paused = store.IsPaused(q.Key);

@@ -14,6 +14,7 @@ public static class ServerEndpoints
         var info = app.ServiceProvider.GetRequiredService<ServerInfo>();
         var metadata = app.ServiceProvider.GetRequiredService<SystemMetadataStore>();
         var clock = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        var settings = app.ServiceProvider.GetRequiredService<ServerSettings>();
         var j = ImmichJsonContext.Default;
 
         g.MapOp(ApiOps.PingServer, ctx => ctx.Json(new ServerPingResponse { Res = "pong" }, j.ServerPingResponse));
@@ -37,7 +38,7 @@ public static class ServerEndpoints
 
         g.MapOp(ApiOps.GetServerConfig, ctx => ctx.Json(info.Config(), j.ServerConfigDto));
         g.MapOp(ApiOps.GetServerFeatures, ctx => ctx.Json(info.Features(), j.ServerFeaturesDto));
-        g.MapOp(ApiOps.GetTheme, ctx => ctx.Json(new ServerThemeDto { CustomCss = "" }, j.ServerThemeDto));
+        g.MapOp(ApiOps.GetTheme, ctx => ctx.Json(new ServerThemeDto { CustomCss = settings.CustomCss }, j.ServerThemeDto));
         g.MapOp(ApiOps.GetStorage, ctx => ctx.Json(info.Storage(), j.ServerStorageResponseDto));
 
         g.MapOp(ApiOps.GetSupportedMediaTypes, ctx => ctx.Json(new ServerMediaTypesResponseDto

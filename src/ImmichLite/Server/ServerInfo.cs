@@ -19,10 +19,10 @@ public sealed class ServerInfo(ApiRoutes.Registry registry, UserStore users, Sys
     /// <summary>Each flag is true only when the operations behind it are served for real.</summary>
     public ServerFeaturesDto Features() => new()
     {
-        PasswordLogin = Has("login"),
-        Trash = Has("emptyTrash") && Has("restoreTrash"),
-        Map = Has("getMapMarkers"),
-        ReverseGeocoding = Has("reverseGeocode"),
+        PasswordLogin = Has("login") && settings.PasswordLogin,
+        Trash = Has("emptyTrash") && Has("restoreTrash") && settings.TrashEnabled,
+        Map = Has("getMapMarkers") && settings.MapEnabled,
+        ReverseGeocoding = Has("reverseGeocode") && settings.ReverseGeocoding,
         Search = Has("searchAssets"),
         SmartSearch = Has("searchSmart"),
         FacialRecognition = Has("getAllPeople") && Has("getFaces"),
@@ -37,16 +37,16 @@ public sealed class ServerInfo(ApiRoutes.Registry registry, UserStore users, Sys
 
     public ServerConfigDto Config() => new()
     {
-        ExternalDomain = "",
-        LoginPageMessage = "",
+        ExternalDomain = settings.ExternalDomain,
+        LoginPageMessage = settings.LoginPageMessage,
         OauthButtonText = "Login with OAuth",
-        MapLightStyleUrl = "https://tiles.immich.cloud/v1/style/light.json",
-        MapDarkStyleUrl = "https://tiles.immich.cloud/v1/style/dark.json",
+        MapLightStyleUrl = settings.MapLightStyle,
+        MapDarkStyleUrl = settings.MapDarkStyle,
         TrashDays = settings.TrashDays,
         UserDeleteDelay = settings.UserDeleteDelay,
         IsInitialized = users.AdminExists(),
         IsOnboarded = IsOnboarded(),
-        PublicUsers = true,
+        PublicUsers = settings.PublicUsers,
     };
 
     public bool IsOnboarded() => metadata.Get(AdminOnboardingKey) is { } json &&

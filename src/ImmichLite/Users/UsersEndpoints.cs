@@ -17,12 +17,15 @@ public static class UsersEndpoints
         var service = app.ServiceProvider.GetRequiredService<UserService>();
         var storage = app.ServiceProvider.GetRequiredService<StorageLayout>();
         var clock = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        var settings = app.ServiceProvider.GetRequiredService<ServerSettings>();
         var ctxJson = ImmichJsonContext.Default;
 
         g.MapOp(ApiOps.SearchUsers, ctx =>
         {
-            // Immich lists every active user to everyone (config server.publicUsers, on by default).
-            var list = users.List().Select(UserMapping.ToUser).ToList();
+            // Immich lists every active user to everyone while server.publicUsers is on (the default); off: admins still
+            // see everyone, a user only themself.
+            var auth = ctx.Auth();
+            var list = (settings.PublicUsers || auth.User.IsAdmin ? users.List() : [auth.User]).Select(UserMapping.ToUser).ToList();
             return ctx.Json(list, ctxJson.ListUserResponseDto);
         });
 

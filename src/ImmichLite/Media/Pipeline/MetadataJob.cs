@@ -14,7 +14,7 @@ namespace ImmichLite.Media.Pipeline;
 /// at all: the earliest file date), reverse-geocodes, pairs live photos by content identifier, pulls the video out of
 /// motion photos, and queues thumbnails — in upstream's order.</summary>
 public sealed class MetadataJob(AssetStore assets, Database db, IMetadataExtractor extractor, ReverseGeocoder geocoder, PipelineStore pipeline,
-    JobSignal jobs, StorageLayout storage, EventHub events, TimeProvider clock, ILogger<MetadataJob> log) : IJobHandler
+    JobSignal jobs, StorageLayout storage, EventHub events, TimeProvider clock, ILogger<MetadataJob> log, ServerSettings? settings = null) : IJobHandler
 {
     public string Name => PipelineJobs.ExtractMetadata;
     public JobName Queue => JobName.MetadataExtraction;
@@ -45,7 +45,8 @@ public sealed class MetadataJob(AssetStore assets, Database db, IMetadataExtract
         if (m.Latitude is not null && geocoder.IsAvailable && !geocoder.IsReady)
             await geocoder.WaitUntilReadyAsync(TimeSpan.FromMinutes(2), ct);
         var dates = ResolveDates(m, asset.FileCreatedAt, asset.FileModifiedAt, geocoder);
-        GeoResult? place = m.Latitude is { } lat && m.Longitude is { } lon && geocoder.IsReady ? geocoder.Reverse(lat, lon) : null;
+        // reverseGeocoding.enabled off (system config): no city/state/country, as upstream
+        GeoResult? place = m.Latitude is { } lat && m.Longitude is { } lon && geocoder.IsReady && settings?.ReverseGeocoding != false ? geocoder.Reverse(lat, lon) : null;
         var now = clock.GetUtcNow().UtcDateTime;
         var exif = new ExifRow
         {
