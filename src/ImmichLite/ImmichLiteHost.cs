@@ -66,7 +66,14 @@ public static class ImmichLiteHost
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ImmichJsonContext.Default));
         s.AddSingleton(config);
         s.AddSingleton(TimeProvider.System);
-        s.AddSingleton(sp => new Database(config.DatabasePath));
+        s.AddSingleton(sp =>
+        {
+            // sqlite-vec (smart search's vector store) on every connection when vec0.so is there
+            var vec = SmartSearchStore.ExtensionPath();
+            var db = new Database(config.DatabasePath, vec);
+            if (vec is null) SmartSearchStore.DisableTrigger(db);
+            return db;
+        });
         s.AddSingleton<StorageLayout>();
         s.AddSingleton<ApiRoutes.Registry>();
         s.AddSingleton<EventHub>();
@@ -98,6 +105,7 @@ public static class ImmichLiteHost
         s.AddSingleton<TagStore>();
         s.AddSingleton<MemoryStore>();
         s.AddSingleton<SearchStore>();
+        s.AddSingleton<SmartSearchStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
