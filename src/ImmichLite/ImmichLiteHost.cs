@@ -6,6 +6,7 @@ using ImmichLite.Assets;
 using ImmichLite.Download;
 using ImmichLite.Geocoding;
 using ImmichLite.Jobs;
+using ImmichLite.MachineLearning;
 using ImmichLite.Maintenance;
 using ImmichLite.Notifications;
 using ImmichLite.Memories;
@@ -130,6 +131,11 @@ public static class ImmichLiteHost
         s.AddSingleton<IJobHandler, ThumbnailJob>();
         s.AddSingleton<IQueueStarter, PipelineStarters.Metadata>();
         s.AddSingleton<IQueueStarter, PipelineStarters.Thumbnails>();
+        // smart search (CLIP): thumbnails → SMART_SEARCH on the preview
+        s.AddSingleton<ClipService>();
+        s.AddHostedService<ClipWarmup>();
+        s.AddSingleton<IJobHandler, SmartSearchJob>();
+        s.AddSingleton<IQueueStarter, SmartSearchStarter>();
         s.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
         s.AddHostedService(sp => sp.GetRequiredService<TrashPurger>());
         s.AddHostedService(sp => sp.GetRequiredService<MemoryGenerator>());

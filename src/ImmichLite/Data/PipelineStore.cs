@@ -35,8 +35,10 @@ public sealed class PipelineStore(Database db)
         ON CONFLICT (assetId) DO UPDATE SET metadataExtractedAt = excluded.metadataExtractedAt, metadataError = excluded.metadataError
         """, ("$id", assetId), ("$now", now), ("$w", warnings));
 
-    public Task MarkThumbnailsAsync(string assetId, string previewPath, string thumbnailPath, byte[] thumbhash, DateTime now) => db.WriteAsync(s =>
+    /// <summary>Records the new files; with <paramref name="queueSmartSearch"/>, queues SMART_SEARCH in the same transaction.</summary>
+    public Task MarkThumbnailsAsync(string assetId, string previewPath, string thumbnailPath, byte[] thumbhash, DateTime now, bool queueSmartSearch = false) => db.WriteAsync(s =>
     {
+        if (queueSmartSearch) JobStore.Insert(s, Jobs.PipelineJobs.SmartSearchQueue, Jobs.PipelineJobs.SmartSearch, assetId, now);
         AssetStore.UpsertFile(s, assetId, "preview", previewPath, now);
         AssetStore.UpsertFile(s, assetId, "thumbnail", thumbnailPath, now);
         s.Exec("UPDATE assets SET thumbhash = $th, updatedAt = $now, updateId = $uid WHERE id = $id",

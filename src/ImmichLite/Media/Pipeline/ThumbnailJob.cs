@@ -4,6 +4,7 @@ using ImmichLite.Contract;
 using ImmichLite.Data;
 using ImmichLite.Infrastructure;
 using ImmichLite.Jobs;
+using ImmichLite.MachineLearning;
 using ImmichLite.Media.Thumbnails;
 
 namespace ImmichLite.Media.Pipeline;
@@ -12,7 +13,7 @@ namespace ImmichLite.Media.Pipeline;
 /// (thumbs/&lt;user&gt;/&lt;xx&gt;/&lt;yy&gt;/&lt;id&gt;-preview.jpeg, -thumbnail.webp), then on_upload_success to the owner.
 /// A file that cannot be thumbnailed fails the job for good, with the reason recorded.</summary>
 public sealed class ThumbnailJob(AssetStore assets, IThumbnailGenerator generator, PipelineStore pipeline, StorageLayout storage,
-    ServerSettings settings, AssetService assetService, EventHub events, TimeProvider clock) : IJobHandler
+    ServerSettings settings, AssetService assetService, EventHub events, TimeProvider clock, ClipService clip, JobSignal jobs) : IJobHandler
 {
     public string Name => PipelineJobs.GenerateThumbnails;
     public JobName Queue => JobName.ThumbnailGeneration;
@@ -37,7 +38,10 @@ public sealed class ThumbnailJob(AssetStore assets, IThumbnailGenerator generato
         }
         try
         {
-            await pipeline.MarkThumbnailsAsync(asset.Id, preview, thumbnail, result.Thumbhash, clock.GetUtcNow().UtcDateTime);
+            // then SMART_SEARCH on the new preview (upstream's order), unless smart search is off or the asset hidden
+            var smart = clip.Enabled && asset.Visibility != "hidden";
+            await pipeline.MarkThumbnailsAsync(asset.Id, preview, thumbnail, result.Thumbhash, clock.GetUtcNow().UtcDateTime, smart);
+            if (smart) jobs.Wake(JobName.SmartSearch);
         }
         catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 19 && assets.Get(asset.Id) is null)
         {
