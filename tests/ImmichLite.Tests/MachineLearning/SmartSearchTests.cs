@@ -126,6 +126,29 @@ public sealed class SmartSearchTests(SmartSearchFixture fx) : IClassFixture<Smar
     }
 
     [Fact]
+    public async Task Smart_search_queue_start_missing_embeds_what_has_none_and_all_re_embeds_every_preview()
+    {
+        var u = await fx.Server.NewUser("dave");
+        var id = await UploadColour(u, "green", 0, 255, 0, 500);
+        await WaitForJobs();
+        var store = fx.Server.Services.GetRequiredService<SmartSearchStore>();
+        Assert.True(store.Has(id));
+        var db = fx.Server.Services.GetRequiredService<Database>();
+        await db.WriteAsync(s => s.Exec("DELETE FROM smart_search WHERE assetId = $a", ("$a", id)));
+        Assert.False(store.Has(id));
+        var admin = await fx.Server.Admin();
+        await admin.Put("/api/jobs/smartSearch", new JsonObject { ["command"] = "start", ["force"] = false });
+        await WaitForJobs();
+        Assert.True(store.Has(id));
+        Assert.Equal([id], Ids(await u.Post("/api/search/smart", new JsonObject { ["query"] = "green" }, 200)));
+        var before = (await admin.Get("/api/jobs"))["smartSearch"]!["jobCounts"]!["completed"]!.GetValue<int>();
+        await admin.Put("/api/jobs/smartSearch", new JsonObject { ["command"] = "start", ["force"] = true });
+        await WaitForJobs();
+        var after = (await admin.Get("/api/jobs"))["smartSearch"]!["jobCounts"]!["completed"]!.GetValue<int>();
+        Assert.True(after - before >= 1, $"completed {before} -> {after}");
+    }
+
+    [Fact]
     public async Task Smart_search_validates_like_upstream()
     {
         var u = await fx.Server.NewUser();
