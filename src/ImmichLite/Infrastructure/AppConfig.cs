@@ -26,6 +26,9 @@ public sealed record AppConfig
     /// <summary>Where models are downloaded from (--model-base-url, IMMICH_MODEL_BASE_URL or HF_ENDPOINT): Hugging Face or a mirror with its URL layout.</summary>
     public string ModelBaseUrl { get; init; } = ImmichLite.MachineLearning.ModelDownloader.DefaultBaseUrl;
 
+    /// <summary>Seconds a loaded model may sit idle before it is unloaded (MACHINE_LEARNING_MODEL_TTL, as upstream; 0: never).</summary>
+    public int ModelTtlSeconds { get; init; } = 300;
+
     public string DatabasePath => Path.Combine(MediaLocation, "immichlite.db");
 
     public static AppConfig Load(string[] args, IReadOnlyDictionary<string, string?>? env = null)
@@ -41,6 +44,7 @@ public sealed record AppConfig
         if (Env("IMMICH_MACHINE_LEARNING_ENABLED") is { Length: > 0 } ml) c = c with { MachineLearning = !ml.Equals("false", StringComparison.OrdinalIgnoreCase) };
         if (Env("IMMICH_CLIP_MODEL") is { Length: > 0 } cm) c = c with { ClipModel = cm };
         if (Env("MACHINE_LEARNING_CACHE_FOLDER") is { Length: > 0 } mc) c = c with { ModelCacheFolder = Path.GetFullPath(mc) };
+        if (Env("MACHINE_LEARNING_MODEL_TTL") is { Length: > 0 } ttl) c = c with { ModelTtlSeconds = ParseCount(ttl, "MACHINE_LEARNING_MODEL_TTL") };
         if (Env("HF_ENDPOINT") is { Length: > 0 } hf) c = c with { ModelBaseUrl = hf };
         if (Env("IMMICH_MODEL_BASE_URL") is { Length: > 0 } mb) c = c with { ModelBaseUrl = mb };
         if (Env("IMMICH_BACKUP_KEEP") is { Length: > 0 } bk) c = c with { BackupKeep = ParseCount(bk, "IMMICH_BACKUP_KEEP") };

@@ -7,7 +7,9 @@ namespace ImmichLite.MachineLearning;
 /// The CLIP model of this server: whether smart search can run, and the loaded encoder. Loads lazily, on the first
 /// smart-search job or query, from the model cache (<see cref="AppConfig.ModelCachePath"/>); missing files are
 /// downloaded first (<see cref="ModelDownloader"/>). A failed download or load is remembered with its reason and not
-/// tried again for <see cref="RetryAfter"/>, so jobs fail fast with that reason meanwhile.
+/// tried again for <see cref="RetryAfter"/>, so jobs fail fast with that reason meanwhile. As upstream's ML service,
+/// the model is unloaded after <see cref="AppConfig.ModelTtlSeconds"/> idle (300 s; 0 keeps it) and loaded again on
+/// next use: the ViT-B-32 pair takes ~600 MB.
 /// </summary>
 public sealed class ClipService : IDisposable
 {
@@ -18,8 +20,10 @@ public sealed class ClipService : IDisposable
     readonly TimeProvider _clock;
     readonly SemaphoreSlim _gate = new(1, 1);
     readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
-    IClipEncoder? _encoder;
+    readonly ReaderWriterLockSlim _use = new();
+    volatile IClipEncoder? _encoder;
     DateTimeOffset? _failedAt;
+    long _lastUseTicks;
 
     public static readonly TimeSpan RetryAfter = TimeSpan.FromMinutes(15);
 
@@ -111,6 +115,7 @@ public sealed class ClipService : IDisposable
             {
                 var encoder = await Task.Run(() => _load(ModelName, dir, Dimension!.Value), ct);
                 _store.EnsureModel(ModelName, Dimension!.Value);
+                Interlocked.Exchange(ref _lastUseTicks, _clock.GetUtcNow().UtcTicks);
                 _encoder = encoder;
                 _failedAt = null;
                 UnavailableReason = null;
@@ -127,22 +132,71 @@ public sealed class ClipService : IDisposable
         finally { _gate.Release(); }
     }
 
+    /// <summary>Whether the model is in memory now.</summary>
+    public bool Loaded => _encoder is not null;
+
+    /// <summary>Runs <paramref name="encode"/> on the encoder (loading it first if needed) so that an idle unload
+    /// never pulls it away mid-run; null when smart search is off or the model cannot be had.</summary>
+    public async Task<float[]?> EncodeAsync(Func<IClipEncoder, float[]> encode, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (await GetAsync(ct) is null) return null;
+            _use.EnterReadLock();
+            try
+            {
+                if (_encoder is { } e)
+                {
+                    Interlocked.Exchange(ref _lastUseTicks, _clock.GetUtcNow().UtcTicks);
+                    try { return encode(e); }
+                    finally { Interlocked.Exchange(ref _lastUseTicks, _clock.GetUtcNow().UtcTicks); }
+                }
+            }
+            finally { _use.ExitReadLock(); }
+            // unloaded between the load and the use: load again
+        }
+    }
+
+    /// <summary>Unloads the model when it has not been used for the TTL (called periodically by <see cref="ClipWarmup"/>).</summary>
+    public bool UnloadIfIdle()
+    {
+        if (_config.ModelTtlSeconds <= 0 || _encoder is null) return false;
+        var idle = _clock.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastUseTicks);
+        if (idle < TimeSpan.FromSeconds(_config.ModelTtlSeconds).Ticks || !_use.TryEnterWriteLock(0)) return false;
+        try
+        {
+            if (_encoder is not { } e) return false;
+            _encoder = null;
+            e.Dispose();
+        }
+        finally { _use.ExitWriteLock(); }
+        _log.LogInformation("CLIP model {Model} unloaded after {Ttl} s idle", ModelName, _config.ModelTtlSeconds);
+        return true;
+    }
+
     public void Dispose()
     {
         _encoder?.Dispose();
         _http.Dispose();
+        _use.Dispose();
     }
 }
 
 /// <summary>At start, downloads a missing CLIP model in the background (upstream fetches on first use; here the web
-/// app's smart-search box appears once the files are there). Loading waits for the first job or query.</summary>
-public sealed class ClipWarmup(ClipService clip) : BackgroundService
+/// app's smart-search box appears once the files are there). Loading waits for the first job or query. Then checks
+/// twice a minute whether the loaded model has been idle for its TTL.</summary>
+public sealed class ClipWarmup(ClipService clip, TimeProvider clock) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         if (!clip.Enabled) return;
         await Task.Yield();
-        try { await clip.EnsureFilesAsync(stop); }
+        try
+        {
+            await clip.EnsureFilesAsync(stop);
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30), clock);
+            while (await timer.WaitForNextTickAsync(stop)) clip.UnloadIfIdle();
+        }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
     }
 }

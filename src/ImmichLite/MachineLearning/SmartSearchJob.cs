@@ -18,9 +18,12 @@ public sealed class SmartSearchJob(AssetStore assets, ClipService clip, SmartSea
         if (assets.Get(job.Payload) is not { } asset || asset.Visibility == "hidden") return;
         var preview = assets.FilePath(asset.Id, "preview");
         if (preview is null || !File.Exists(preview)) throw new JobFailedException($"asset {asset.Id} has no preview");
-        var encoder = await clip.GetAsync(ct) ?? throw new JobFailedException(clip.UnavailableReason ?? clip.DisabledReason ?? "CLIP model unavailable");
         float[] embedding;
-        try { embedding = encoder.EncodeImage(preview); }
+        try
+        {
+            embedding = await clip.EncodeAsync(e => e.EncodeImage(preview), ct)
+                ?? throw new JobFailedException(clip.UnavailableReason ?? clip.DisabledReason ?? "CLIP model unavailable");
+        }
         catch (InvalidDataException e) { throw new JobFailedException(e.Message); }
         try { await store.UpsertAsync(asset.Id, embedding, clock.GetUtcNow().UtcDateTime); }
         catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 19 && assets.Get(asset.Id) is null) { } // deleted meanwhile

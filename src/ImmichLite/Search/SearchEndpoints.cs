@@ -58,9 +58,8 @@ public static class SearchEndpoints
             var dto = await ctx.Body(j.SmartSearchDto);
             var (size, page) = Paging(dto.Size, dto.Page, SmartDefaultSize);
             var f = Filter(ctx, dto);
-            if (!clip.Usable || await clip.GetAsync(ctx.RequestAborted) is not { } encoder)
+            if (!clip.Usable || await clip.EncodeAsync(e => e.EncodeText(dto.Query), ctx.RequestAborted) is not { } embedding)
                 throw ApiException.BadRequest("Smart search is not enabled");
-            var embedding = encoder.EncodeText(dto.Query);
             var offset = (long)(page - 1) * size;
             await Page(ctx, search.SearchByEmbedding(f, embedding, offset, size + 1), size, page, f.WithExif);
         });

@@ -46,6 +46,32 @@ public sealed class ClipServiceTests : IDisposable
         Assert.Equal(0, new SmartSearchStore(_db).Count()); // the vec0 table exists for this model's width
     }
 
+    sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public async Task Clip_service_unloads_an_idle_model_after_its_ttl_and_loads_it_again_on_use()
+    {
+        TinyClip.Write(Path.Combine(_dir, "media", "model-cache"));
+        var clock = new ManualClock();
+        using var clip = new ClipService(new AppConfig { MediaLocation = Path.Combine(_dir, "media"), ModelBaseUrl = "http://127.0.0.1:9", ModelTtlSeconds = 300 },
+            new SmartSearchStore(_db), NullLogger<ClipService>.Instance, clock);
+        Assert.False(clip.Loaded);
+        var red = await clip.EncodeAsync(e => e.EncodeText("red"), CancellationToken.None);
+        Assert.True(clip.Loaded);
+        clock.Now += TimeSpan.FromSeconds(299);
+        Assert.False(clip.UnloadIfIdle());
+        clock.Now += TimeSpan.FromSeconds(2);
+        Assert.True(clip.UnloadIfIdle());
+        Assert.False(clip.Loaded);
+        Assert.True(clip.Usable); // still on: the files are there
+        Assert.Equal(red, await clip.EncodeAsync(e => e.EncodeText("red"), CancellationToken.None));
+        Assert.True(clip.Loaded);
+    }
+
     [Fact]
     public async Task Clip_service_without_a_model_to_be_had_is_off_with_the_reason()
     {
