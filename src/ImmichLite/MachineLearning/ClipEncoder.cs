@@ -43,7 +43,14 @@ public sealed class OnnxClipEncoder : IClipEncoder
         }
         _preprocess = ClipPreprocessor.Load(Path.Combine(modelDir, "visual", "preprocess_cfg.json"));
         _tokenizer = ClipTokenizer.Load(Path.Combine(modelDir, "textual"), contextLength);
-        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        // two smart-search workers run at once (JobQueue), so each session gets half the cores, leaving room for HTTP
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            IntraOpNumThreads = Math.Max(1, Environment.ProcessorCount / 2),
+            InterOpNumThreads = 1,
+        };
         _visual = new InferenceSession(Path.Combine(modelDir, "visual", "model.onnx"), options);
         try { _textual = new InferenceSession(Path.Combine(modelDir, "textual", "model.onnx"), options); }
         catch { _visual.Dispose(); throw; }
