@@ -11,11 +11,13 @@ using ImmichLite.Maintenance;
 using ImmichLite.Notifications;
 using ImmichLite.Memories;
 using ImmichLite.Partners;
+using ImmichLite.Stacks;
 using ImmichLite.Sync;
 using ImmichLite.Timeline;
 using ImmichLite.Media.Metadata;
 using ImmichLite.Media.Pipeline;
 using ImmichLite.Media.Thumbnails;
+using ImmichLite.Media.Video;
 using ImmichLite.Trash;
 using ImmichLite.View;
 using ImmichLite.Auth;
@@ -82,6 +84,7 @@ public static class ImmichLiteHost
         s.AddSingleton<UserStore>();
         s.AddSingleton<NotificationStore>();
         s.AddSingleton<ViewStore>();
+        s.AddSingleton<StackStore>();
         s.AddSingleton<MaintenanceStore>();
         s.AddSingleton<UserDeletionJob>();
         s.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<UserDeletionJob>());
@@ -123,7 +126,7 @@ public static class ImmichLiteHost
         s.AddSingleton<MemoryGenerator>();
         s.AddSingleton<JobSignal>();
         s.AddSingleton<JobQueue>();
-        // media pipeline: upload → metadata → thumbnails
+        // media pipeline: upload → metadata → thumbnails → video conversion
         s.AddSingleton<PipelineStore>();
         s.AddSingleton<IMetadataExtractor, MediaMetadataExtractor>();
         s.AddSingleton<IThumbnailGenerator, ThumbnailGenerator>();
@@ -131,6 +134,13 @@ public static class ImmichLiteHost
         s.AddSingleton<IJobHandler, ThumbnailJob>();
         s.AddSingleton<IQueueStarter, PipelineStarters.Metadata>();
         s.AddSingleton<IQueueStarter, PipelineStarters.Thumbnails>();
+        // → video conversion (Media/Video: the decision and ffmpeg's arguments are pure; ffprobe and ffmpeg run behind interfaces)
+        s.AddSingleton<IFfprobe>(_ => new Ffprobe());
+        s.AddSingleton<IFfmpegRunner>(_ => new FfmpegProcessRunner());
+        s.AddSingleton<FfmpegHostProvider>();
+        s.AddSingleton<VideoTranscoder>();
+        s.AddSingleton<IJobHandler, VideoConversionJob>();
+        s.AddSingleton<IQueueStarter, VideoConversionStarter>();
         // smart search (CLIP): thumbnails → SMART_SEARCH on the preview
         s.AddSingleton<ClipService>();
         s.AddHostedService<ClipWarmup>();
@@ -173,6 +183,7 @@ public static class ImmichLiteHost
         app.MapTimeline();
         app.MapNotifications();
         app.MapView();
+        app.MapStacks();
         app.MapTags();
         app.MapMemories();
         app.MapApiDocs();

@@ -14,7 +14,7 @@ public static class AssetMapper
     public static AssetTypeEnum Type(string t) => EnumText.TryParse<AssetTypeEnum>(t, out var v) ? v : AssetTypeEnum.Other;
     public static AssetVisibility Visibility(string v) => EnumText.TryParse<AssetVisibility>(v, out var x) ? x : AssetVisibility.Timeline;
 
-    public static AssetResponseDto ToDto(AssetRow a, ExifRow? exif, UserRow? owner, string? viewerId, List<TagResponseDto>? tags = null)
+    public static AssetResponseDto ToDto(AssetRow a, ExifRow? exif, UserRow? owner, string? viewerId, List<TagResponseDto>? tags = null, StackRow? stack = null)
     {
         var visibility = Visibility(a.Visibility);
         return new AssetResponseDto
@@ -46,7 +46,7 @@ public static class AssetMapper
             Tags = tags ?? [],
             People = [],
             Checksum = Convert.ToBase64String(a.Checksum),
-            Stack = null,
+            Stack = stack is null ? null : new AssetStackResponseDto { Id = stack.Id, PrimaryAssetId = stack.PrimaryAssetId, AssetCount = stack.AssetCount },
             HasMetadata = true,
             DuplicateId = a.DuplicateId,
         };

@@ -10,7 +10,7 @@ namespace ImmichLite.Assets;
 /// <summary>Asset reads and changes shared by the asset, trash and download areas: access checks,
 /// edits, trash/restore, and permanent deletion (files removed only after the commit, and only when no
 /// other row still points at them).</summary>
-public sealed class AssetService(Database db, AssetStore assets, TagStore tags, UserStore users, SharedLinkStore links, EventHub events, TimeProvider clock, ILogger<AssetService> log)
+public sealed class AssetService(Database db, AssetStore assets, TagStore tags, StackStore stacks, UserStore users, SharedLinkStore links, EventHub events, TimeProvider clock, ILogger<AssetService> log)
 {
     /// <summary>Throws Immich's 400 when any of the ids is not readable by the caller: their own assets and
     /// those of albums they are in; through a shared link, exactly what the link shows — and for a download
@@ -47,7 +47,8 @@ public sealed class AssetService(Database db, AssetStore assets, TagStore tags, 
     public AssetResponseDto Dto(string id, string? viewerId)
     {
         var (a, e) = assets.GetWithExif(id) ?? throw ApiException.BadRequest("Not found or no asset.read access");
-        return AssetMapper.ToDto(a, e, users.Get(a.OwnerId, withDeleted: true), viewerId, TagService.ByAsset(tags, [id]).GetValueOrDefault(id));
+        return AssetMapper.ToDto(a, e, users.Get(a.OwnerId, withDeleted: true), viewerId, TagService.ByAsset(tags, [id]).GetValueOrDefault(id),
+            a.StackId is { } st ? stacks.Get(st) : null);
     }
 
     public List<AssetResponseDto> Dtos(IReadOnlyCollection<string> ids, string? viewerId)
@@ -55,10 +56,11 @@ public sealed class AssetService(Database db, AssetStore assets, TagStore tags, 
         var owners = new Dictionary<string, UserRow?>();
         var rows = assets.ListWithExif(ids);
         var tagged = TagService.ByAsset(tags, rows.Select(x => x.Asset.Id).ToList());
+        var stacked = stacks.ByIds(rows.Select(x => x.Asset.StackId));
         return rows.Select(x =>
         {
             if (!owners.TryGetValue(x.Asset.OwnerId, out var o)) owners[x.Asset.OwnerId] = o = users.Get(x.Asset.OwnerId, withDeleted: true);
-            return AssetMapper.ToDto(x.Asset, x.Exif, o, viewerId, tagged.GetValueOrDefault(x.Asset.Id));
+            return AssetMapper.ToDto(x.Asset, x.Exif, o, viewerId, tagged.GetValueOrDefault(x.Asset.Id), x.Asset.StackId is { } st ? stacked.GetValueOrDefault(st) : null);
         }).ToList();
     }
 

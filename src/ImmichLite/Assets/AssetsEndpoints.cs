@@ -106,6 +106,7 @@ public static class AssetsEndpoints
             {
                 AssetJobName.RefreshMetadata => Jobs.PipelineJobs.ExtractMetadata,
                 AssetJobName.RegenerateThumbnail => Jobs.PipelineJobs.GenerateThumbnails,
+                AssetJobName.TranscodeVideo => Jobs.PipelineJobs.ConvertVideo,
                 _ => throw ApiException.BadRequest($"{EnumText.Of(dto.Name)} is not available in ImmichLite yet"),
             };
             await jobs.EnqueueManyAsync(job, ids);

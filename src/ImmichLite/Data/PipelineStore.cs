@@ -35,10 +35,13 @@ public sealed class PipelineStore(Database db)
         ON CONFLICT (assetId) DO UPDATE SET metadataExtractedAt = excluded.metadataExtractedAt, metadataError = excluded.metadataError
         """, ("$id", assetId), ("$now", now), ("$w", warnings));
 
-    /// <summary>Records the new files; with <paramref name="queueSmartSearch"/>, queues SMART_SEARCH in the same transaction.</summary>
-    public Task MarkThumbnailsAsync(string assetId, string previewPath, string thumbnailPath, byte[] thumbhash, DateTime now, bool queueSmartSearch = false) => db.WriteAsync(s =>
+    /// <summary>Records the thumbnails and queues what follows them in the same transaction: the video's conversion
+    /// (<paramref name="thenConvertVideo"/>) and SMART_SEARCH on the preview (<paramref name="thenSmartSearch"/>).</summary>
+    public Task MarkThumbnailsAsync(string assetId, string previewPath, string thumbnailPath, byte[] thumbhash, DateTime now,
+        bool thenConvertVideo = false, bool thenSmartSearch = false) => db.WriteAsync(s =>
     {
-        if (queueSmartSearch) JobStore.Insert(s, Jobs.PipelineJobs.SmartSearchQueue, Jobs.PipelineJobs.SmartSearch, assetId, now);
+        if (thenConvertVideo) JobStore.Insert(s, Jobs.PipelineJobs.VideoQueue, Jobs.PipelineJobs.ConvertVideo, assetId, now);
+        if (thenSmartSearch) JobStore.Insert(s, Jobs.PipelineJobs.SmartSearchQueue, Jobs.PipelineJobs.SmartSearch, assetId, now);
         AssetStore.UpsertFile(s, assetId, "preview", previewPath, now);
         AssetStore.UpsertFile(s, assetId, "thumbnail", thumbnailPath, now);
         s.Exec("UPDATE assets SET thumbhash = $th, updatedAt = $now, updateId = $uid WHERE id = $id",
@@ -59,6 +62,18 @@ public sealed class PipelineStore(Database db)
         force ? "SELECT id FROM assets ORDER BY createdAt"
               : $"SELECT a.id FROM assets a LEFT JOIN asset_job_status j ON j.assetId = a.id WHERE j.{column} IS NULL ORDER BY a.createdAt",
         r => r.GetString(0)));
+
+    /// <summary>"start" on the video queue: videos not in the trash that have no encoded file and are not hidden, or every
+    /// video (force) — upstream's streamForVideoConversion.</summary>
+    public List<string> VideosForConversion(bool force) => db.Read(s => s.List(
+        force ? "SELECT id FROM assets WHERE type = 'VIDEO' AND status <> 'trashed' ORDER BY createdAt"
+              : "SELECT id FROM assets WHERE type = 'VIDEO' AND status <> 'trashed' AND COALESCE(encodedVideoPath, '') = '' AND visibility <> 'hidden' ORDER BY createdAt",
+        r => r.GetString(0)));
+
+    /// <summary>Sets (or clears) an asset's encoded video. False when the asset is gone.</summary>
+    public Task<bool> SetEncodedVideoAsync(string assetId, string? path, DateTime now) => db.WriteAsync(s =>
+        s.Exec("UPDATE assets SET encodedVideoPath = $p, updatedAt = $now, updateId = $uid WHERE id = $id",
+            ("$id", assetId), ("$p", path), ("$now", now), ("$uid", Ids.NewUpdateId())) > 0);
 
     /// <summary>The other half of a live photo: same owner, same content identifier, the other type; the nearest in time first.</summary>
     public string? FindLivePartner(string ownerId, string assetId, string cid, string otherType, DateTime localDateTime) => db.Read(s => (string?)s.Scalar("""

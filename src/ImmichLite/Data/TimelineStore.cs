@@ -16,10 +16,13 @@ public sealed record TimelineFilter
     public bool IsTrashed { get; init; }
     public string? Visibility { get; init; }
     public bool Ascending { get; init; }
+    /// <summary>withStacked: a stack shows as its primary asset only (with the stack's id and size).</summary>
+    public bool WithStacked { get; init; }
 }
 
 public sealed record TimelineRow(string Id, string OwnerId, string LocalDateTime, bool IsFavorite, bool IsImage, bool IsTrashed,
-    string? Thumbhash, string? Duration, string? LivePhotoVideoId, string Visibility, string? City, string? Country, string? ProjectionType, double Ratio);
+    string? Thumbhash, string? Duration, string? LivePhotoVideoId, string Visibility, string? City, string? Country, string? ProjectionType, double Ratio,
+    string? StackId = null, int StackCount = 0);
 
 /// <summary>GET /timeline/buckets and /timeline/bucket: month buckets of localDateTime.</summary>
 public sealed class TimelineStore(Database db)
@@ -63,15 +66,30 @@ public sealed class TimelineStore(Database db)
     public bool CanSeeAlbum(string userId, string albumId) => db.Read(s =>
         s.Long($"SELECT EXISTS(SELECT 1 FROM ({AccessSql.VisibleAlbums}) v WHERE v.id = $a)", ("$u", userId), ("$a", albumId)) != 0);
 
+    /// <summary>An asset that a stacked view does not show: a member of a stack other than its primary.</summary>
+    const string NotHiddenInStack = "(a.stackId IS NULL OR a.id = (SELECT st.primaryAssetId FROM stacks st WHERE st.id = a.stackId))";
+    const string HiddenInStack = "NOT " + NotHiddenInStack;
+
     public List<(string Month, int Count)> Buckets(TimelineFilter f, string viewer)
     {
         var (where, p) = Build(f, viewer);
         var order = f.Ascending ? "ASC" : "DESC";
         // A user's timeline filters only on columns the per-month counters keep (migration 009): sum them.
         // Album, shared-link and tag timelines depend on membership and count their (few) assets.
+        // withStacked hides stack members other than the primary: the counters count every asset, so the hidden
+        // members (few: only stacked assets are read, through their stacks) are subtracted month by month.
         var sql = f.AlbumId is null && f.SharedLinkId is null && f.TagId is null
-            ? $"SELECT a.month, SUM(a.n) FROM asset_month_counts a WHERE {where} GROUP BY a.month HAVING SUM(a.n) > 0 ORDER BY a.month {order}"
-            : $"SELECT substr(a.localDateTime, 1, 7) AS m, COUNT(*) FROM assets a WHERE {where} GROUP BY m ORDER BY m {order}";
+            ? f.WithStacked
+                ? $"""
+                  SELECT m, SUM(n) FROM (
+                    SELECT a.month AS m, SUM(a.n) AS n FROM asset_month_counts a WHERE {where} GROUP BY a.month
+                    UNION ALL
+                    SELECT substr(a.localDateTime, 1, 7), -COUNT(*) FROM stacks st JOIN assets a ON a.stackId = st.id AND a.id <> st.primaryAssetId
+                    WHERE {where} GROUP BY 1)
+                  GROUP BY m HAVING SUM(n) > 0 ORDER BY m {order}
+                  """
+                : $"SELECT a.month, SUM(a.n) FROM asset_month_counts a WHERE {where} GROUP BY a.month HAVING SUM(a.n) > 0 ORDER BY a.month {order}"
+            : $"SELECT substr(a.localDateTime, 1, 7) AS m, COUNT(*) FROM assets a WHERE {where}{(f.WithStacked ? " AND " + HiddenInStack : "")} GROUP BY m ORDER BY m {order}";
         return db.Read(s => s.List(sql, r => (r.GetString(0), r.GetInt32(1)), p.ToArray()));
     }
 
@@ -81,9 +99,10 @@ public sealed class TimelineStore(Database db)
         p.Add(("$from", from)); p.Add(("$to", to)); p.Add(("$offset", offset)); p.Add(("$limit", limit));
         var sql = $"""
             SELECT a.id, a.ownerId, a.localDateTime, a.isFavorite, a.type = 'IMAGE', a.status = 'trashed', a.thumbhash, a.duration, a.livePhotoVideoId,
-                   a.visibility, e.city, e.country, e.projectionType, e.exifImageWidth, e.exifImageHeight, e.orientation
+                   a.visibility, e.city, e.country, e.projectionType, e.exifImageWidth, e.exifImageHeight, e.orientation,
+                   a.stackId, CASE WHEN a.stackId IS NULL THEN 0 ELSE (SELECT COUNT(*) FROM assets m WHERE m.stackId = a.stackId) END
             FROM assets a LEFT JOIN asset_exif e ON e.assetId = a.id
-            WHERE {where} AND a.localDateTime >= $from AND a.localDateTime < $to
+            WHERE {where} AND a.localDateTime >= $from AND a.localDateTime < $to{(f.WithStacked ? " AND " + NotHiddenInStack : "")}
             ORDER BY a.localDateTime {(f.Ascending ? "ASC" : "DESC")}, a.id LIMIT $limit OFFSET $offset
             """;
         return db.Read(s => s.List(sql, r =>
@@ -96,7 +115,8 @@ public sealed class TimelineStore(Database db)
                 ratio = (double)w / h;
             }
             return new TimelineRow(r.GetString(0), r.GetString(1), r.GetString(2), r.Bool(3), r.Bool(4), r.Bool(5),
-                r.IsDBNull(6) ? null : Convert.ToBase64String((byte[])r.GetValue(6)), r.Str(7), r.Str(8), r.GetString(9), r.Str(10), r.Str(11), r.Str(12), ratio);
+                r.IsDBNull(6) ? null : Convert.ToBase64String((byte[])r.GetValue(6)), r.Str(7), r.Str(8), r.GetString(9), r.Str(10), r.Str(11), r.Str(12), ratio,
+                r.Str(16), r.GetInt32(17));
         }, p.ToArray()));
     }
 }

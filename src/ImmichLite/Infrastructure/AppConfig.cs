@@ -2,7 +2,7 @@ namespace ImmichLite.Infrastructure;
 
 /// <summary>Start-up settings. Works with none: data in ./data, port 2283 on every interface.
 /// Environment names follow upstream (IMMICH_HOST, IMMICH_PORT, IMMICH_MEDIA_LOCATION, IMMICH_LOG_LEVEL);
-/// command-line flags (--host, --port, --data, --log-level) win over the environment.</summary>
+/// command-line flags (--host, --port, --data, --log-level, --transcode-*) win over the environment.</summary>
 public sealed record AppConfig
 {
     public string Host { get; init; } = "0.0.0.0";
@@ -15,6 +15,9 @@ public sealed record AppConfig
     public string AdminName { get; init; } = "Admin";
     /// <summary>Nightly database copies to keep in backups/ (--backup-keep or IMMICH_BACKUP_KEEP; 0: no nightly backup).</summary>
     public int BackupKeep { get; init; } = 14;
+    /// <summary>Video transcoding: upstream's ffmpeg defaults, with --transcode-&lt;name&gt; / IMMICH_TRANSCODE_&lt;NAME&gt; applied
+    /// (names in TranscodeSettings.OptionNames: accel, accel-decode, device, policy, …).</summary>
+    public Media.Video.TranscodeSettings Transcoding { get; init; } = Media.Video.TranscodeSettings.Default;
 
     /// <summary>Machine learning (smart search) on or off: IMMICH_MACHINE_LEARNING_ENABLED=false or --no-machine-learning turns it off.</summary>
     public bool MachineLearning { get; init; } = true;
@@ -48,6 +51,9 @@ public sealed record AppConfig
         if (Env("HF_ENDPOINT") is { Length: > 0 } hf) c = c with { ModelBaseUrl = hf };
         if (Env("IMMICH_MODEL_BASE_URL") is { Length: > 0 } mb) c = c with { ModelBaseUrl = mb };
         if (Env("IMMICH_BACKUP_KEEP") is { Length: > 0 } bk) c = c with { BackupKeep = ParseCount(bk, "IMMICH_BACKUP_KEEP") };
+        var transcode = new Dictionary<string, string>();
+        foreach (var name in Media.Video.TranscodeSettings.OptionNames)
+            if (Env("IMMICH_TRANSCODE_" + name.ToUpperInvariant().Replace('-', '_')) is { Length: > 0 } tv) transcode[name] = tv;
 
         for (var i = 0; i < args.Length; i++)
         {
@@ -70,11 +76,13 @@ public sealed record AppConfig
                 case "--model-cache": c = c with { ModelCacheFolder = Path.GetFullPath(Next()) }; break;
                 case "--model-base-url": c = c with { ModelBaseUrl = Next() }; break;
                 case "--backup-keep": c = c with { BackupKeep = ParseCount(Next(), "--backup-keep") }; break;
+                case var t when t.StartsWith("--transcode-", StringComparison.Ordinal): transcode[t["--transcode-".Length..]] = Next(); break;
                 default:
                     // ASP.NET-style switches (--urls etc.) are not ours; leave them alone.
                     break;
             }
         }
+        if (transcode.Count > 0) c = c with { Transcoding = Media.Video.TranscodeSettings.FromOptions(transcode) };
         return c;
     }
 

@@ -23,6 +23,7 @@ public static class SyncEndpoints
         var partners = app.ServiceProvider.GetRequiredService<PartnerStore>();
         var users = app.ServiceProvider.GetRequiredService<UserStore>();
         var tags = app.ServiceProvider.GetRequiredService<TagStore>();
+        var stacks = app.ServiceProvider.GetRequiredService<StackStore>();
         var clock = app.ServiceProvider.GetRequiredService<TimeProvider>();
         var j = ImmichJsonContext.Default;
 
@@ -43,7 +44,8 @@ public static class SyncEndpoints
                 {
                     var page = sync.FullSyncPage(owner, asPartner, dto.UpdatedUntil, after, Math.Min(Batch, left));
                     var tagged = TagService.ByAsset(tags, page.Select(x => x.Asset.Id).ToList());
-                    foreach (var (a, e) in page) write(AssetMapper.ToDto(a, e, Owner(users, cache, a.OwnerId), me, tagged.GetValueOrDefault(a.Id)));
+                    var stacked = stacks.ByIds(page.Select(x => x.Asset.StackId));
+                    foreach (var (a, e) in page) write(AssetMapper.ToDto(a, e, Owner(users, cache, a.OwnerId), me, tagged.GetValueOrDefault(a.Id), StackOf(stacked, a)));
                     await flush();
                     if (page.Count < Math.Min(Batch, left)) break;
                     left -= page.Count;
@@ -80,8 +82,9 @@ public static class SyncEndpoints
                     {
                         var (page, next) = sync.DeltaPage(owner, asPartner, from, Batch);
                         var tagged = TagService.ByAsset(tags, page.Select(x => x.Asset.Id).ToList());
+                        var stacked = stacks.ByIds(page.Select(x => x.Asset.StackId));
                         foreach (var (a, e) in page)
-                            JsonSerializer.Serialize(w, AssetMapper.ToDto(a, e, Owner(users, cache, a.OwnerId), me, tagged.GetValueOrDefault(a.Id)), j.AssetResponseDto);
+                            JsonSerializer.Serialize(w, AssetMapper.ToDto(a, e, Owner(users, cache, a.OwnerId), me, tagged.GetValueOrDefault(a.Id), StackOf(stacked, a)), j.AssetResponseDto);
                         w.Flush();
                         await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
                         if (page.Count < Batch) break;
@@ -100,6 +103,8 @@ public static class SyncEndpoints
             await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
         });
     }
+
+    static StackRow? StackOf(Dictionary<string, StackRow> stacks, AssetRow a) => a.StackId is { } id ? stacks.GetValueOrDefault(id) : null;
 
     static UserRow? Owner(UserStore users, Dictionary<string, UserRow?> cache, string id)
     {

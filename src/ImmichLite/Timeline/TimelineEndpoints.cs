@@ -36,6 +36,7 @@ public static class TimelineEndpoints
                 IsTrashed = ctx.QueryBool("isTrashed") ?? false,
                 Visibility = visibility,
                 WithPartners = ctx.QueryBool("withPartners") ?? false,
+                WithStacked = ctx.QueryBool("withStacked") ?? false,
                 Ascending = order == "asc",
             };
             if (tagId is not null)
@@ -93,6 +94,8 @@ public static class TimelineEndpoints
                 Country = rows.Select(r => r.Country).ToList(),
                 ProjectionType = rows.Select(r => r.ProjectionType).ToList(),
                 Ratio = rows.Select(r => r.Ratio).ToList(),
+                // (stack id, size) for a stack's primary when stacks are collapsed; null for everything else
+                Stack = f.WithStacked ? rows.Select(r => r.StackId is { } st ? new List<string> { st, r.StackCount.ToString(CultureInfo.InvariantCulture) } : null).ToList() : null,
             }, j.TimeBucketAssetResponseDto);
         });
     }

@@ -4,10 +4,10 @@ using ImmichLite.Tests.Infrastructure;
 
 namespace ImmichLite.Tests.Pipeline;
 
-/// <summary>Every corpus file through the real pipeline over HTTP: upload → metadata → thumbnails.</summary>
+/// <summary>Every corpus file through the real pipeline over HTTP: upload → metadata → thumbnails (→ video conversion, VideoConversionTests).</summary>
 public sealed class PipelineTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    static readonly string[] Queues = ["metadataExtraction", "thumbnailGeneration"];
+    static readonly string[] Queues = ["metadataExtraction", "thumbnailGeneration", "videoConversion"];
 
     public static async Task WaitForJobs(TestClient admin, TimeSpan? timeout = null)
     {
@@ -205,6 +205,31 @@ public sealed class PipelineTests(ServerFixture server) : IClassFixture<ServerFi
         var other = await server.NewUser("regen-other");
         await TestClient.ExpectError(await other.PostRaw("/api/assets/jobs", new JsonObject { ["assetIds"] = new JsonArray(id), ["name"] = "refresh-metadata" }), 400);
         Assert.Equal(3, (await user.Get($"/api/assets/{id}"))["exifInfo"]!["rating"]!.GetValue<double>()); // xmp:Rating="3"
+    }
+
+    [Fact]
+    public async Task Metadata_waits_for_an_original_that_is_still_being_moved_into_place()
+    {
+        // An upload commits its row and metadata job before renaming the file into place; a worker woken by other
+        // work may start the job in between. Here the original is away while the job starts and back 300 ms later.
+        var admin = await server.Admin();
+        var user = await server.NewUser("late-file");
+        var id = await Uploads.UploadOk(user, Uploads.CorpusFile("jpeg/canon-eos500d_xmp-rating.jpg"));
+        await WaitForJobs(admin);
+        var failedBefore = (await admin.Get("/api/jobs"))["metadataExtraction"]!["jobCounts"]!["failed"]!.GetValue<int>();
+        var original = (await user.Get($"/api/assets/{id}"))["originalPath"]!.GetValue<string>();
+        var before = (await user.Get($"/api/assets/{id}"))["updatedAt"]!.GetValue<string>();
+        File.Move(original, original + ".away");
+        try
+        {
+            await user.Post("/api/assets/jobs", new JsonObject { ["assetIds"] = new JsonArray(id), ["name"] = "refresh-metadata" }, expect: 204);
+            await Task.Delay(300);
+        }
+        finally { File.Move(original + ".away", original); }
+        await WaitForJobs(admin);
+        var jobs = await admin.Get("/api/jobs");
+        Assert.Equal(failedBefore, jobs["metadataExtraction"]!["jobCounts"]!["failed"]!.GetValue<int>());
+        Assert.True(string.CompareOrdinal((await user.Get($"/api/assets/{id}"))["updatedAt"]!.GetValue<string>(), before) > 0, JobTrail(id));
     }
 
     /// <summary>Width and height from a JPEG's SOF marker.</summary>

@@ -174,6 +174,7 @@ public sealed class FfprobeDisposition
 public sealed class FfprobeFormat
 {
     [JsonPropertyName("format_name")] public string? FormatName { get; set; }
+    [JsonPropertyName("format_long_name")] public string? FormatLongName { get; set; }
     [JsonPropertyName("duration")] public string? Duration { get; set; }
     [JsonPropertyName("bit_rate")] public string? BitRate { get; set; }
     [JsonPropertyName("tags")] public Dictionary<string, string>? Tags { get; set; }

@@ -19,11 +19,25 @@ public sealed class MetadataJob(AssetStore assets, Database db, IMetadataExtract
     public string Name => PipelineJobs.ExtractMetadata;
     public JobName Queue => JobName.MetadataExtraction;
 
+    static async Task<bool> AppearsAsync(string path, TimeSpan within, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!File.Exists(path))
+        {
+            if (DateTime.UtcNow >= deadline) return false;
+            await Task.Delay(25, ct);
+        }
+        return true;
+    }
+
     public async Task RunAsync(JobRow job, CancellationToken ct)
     {
         var asset = assets.Get(job.Payload);
         if (asset is null) return; // deleted since it was queued
-        if (!File.Exists(asset.OriginalPath)) throw new JobFailedException("the original file is missing");
+        // An upload commits its row and this job before it renames the file into place (UploadService), and a worker
+        // woken by other work can get here in between: give the rename a moment, then retry later, not fail for good.
+        if (!await AppearsAsync(asset.OriginalPath, TimeSpan.FromSeconds(2), ct))
+            throw new JobFailedException("the original file is missing", permanent: false);
         var sidecar = asset.SidecarPath is { } sc && File.Exists(sc) ? sc : null;
         var m = await extractor.ExtractAsync(asset.OriginalPath, sidecar, ct);
 

@@ -10,10 +10,10 @@ using ImmichLite.Media.Thumbnails;
 namespace ImmichLite.Media.Pipeline;
 
 /// <summary>GENERATE_THUMBNAILS for one asset: preview JPEG, thumbnail WebP and thumbhash in Immich's layout
-/// (thumbs/&lt;user&gt;/&lt;xx&gt;/&lt;yy&gt;/&lt;id&gt;-preview.jpeg, -thumbnail.webp), then on_upload_success to the owner.
+/// (thumbs/&lt;user&gt;/&lt;xx&gt;/&lt;yy&gt;/&lt;id&gt;-preview.jpeg, -thumbnail.webp), then a video's conversion and on_upload_success to the owner.
 /// A file that cannot be thumbnailed fails the job for good, with the reason recorded.</summary>
 public sealed class ThumbnailJob(AssetStore assets, IThumbnailGenerator generator, PipelineStore pipeline, StorageLayout storage,
-    ServerSettings settings, AssetService assetService, EventHub events, TimeProvider clock, ClipService clip, JobSignal jobs) : IJobHandler
+    ServerSettings settings, AssetService assetService, EventHub events, JobSignal jobs, TimeProvider clock, ClipService clip) : IJobHandler
 {
     public string Name => PipelineJobs.GenerateThumbnails;
     public JobName Queue => JobName.ThumbnailGeneration;
@@ -36,12 +36,14 @@ public sealed class ThumbnailJob(AssetStore assets, IThumbnailGenerator generato
             await pipeline.MarkThumbnailFailedAsync(asset.Id, e.Message);
             throw new JobFailedException(e.Message);
         }
+        var convert = asset.Type == "VIDEO" && string.IsNullOrEmpty(asset.EncodedVideoPath);
+        var smart = clip.Enabled && asset.Visibility != "hidden";
         try
         {
-            // then SMART_SEARCH on the new preview (upstream's order), unless smart search is off or the asset hidden
-            var smart = clip.Enabled && asset.Visibility != "hidden";
-            await pipeline.MarkThumbnailsAsync(asset.Id, preview, thumbnail, result.Thumbhash, clock.GetUtcNow().UtcDateTime, smart);
-            if (smart) jobs.Wake(JobName.SmartSearch);
+            // then the video's conversion, as upstream after an upload (a video already encoded is not redone), and
+            // SMART_SEARCH on the new preview, unless smart search is off or the asset hidden
+            await pipeline.MarkThumbnailsAsync(asset.Id, preview, thumbnail, result.Thumbhash, clock.GetUtcNow().UtcDateTime,
+                thenConvertVideo: convert, thenSmartSearch: smart);
         }
         catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 19 && assets.Get(asset.Id) is null)
         {
@@ -50,6 +52,8 @@ public sealed class ThumbnailJob(AssetStore assets, IThumbnailGenerator generato
             StorageLayout.TryDelete(thumbnail);
             return;
         }
+        if (convert) jobs.Wake(JobName.VideoConversion);
+        if (smart) jobs.Wake(JobName.SmartSearch);
         if (asset.Visibility is "timeline" or "archive")
             events.Publish(new ServerEvent("on_upload_success", EventAudience.Users, [asset.OwnerId],
                 JsonSerializer.Serialize(assetService.Dto(asset.Id, asset.OwnerId), ImmichJsonContext.Default.AssetResponseDto)));

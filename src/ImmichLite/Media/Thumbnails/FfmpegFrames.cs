@@ -206,7 +206,8 @@ internal static class FfmpegFrames
         return (w, h, d);
     }
 
-    static async Task<string> ReadBoundedAsync(StreamReader r, int max)
+    /// <summary>Reads to the end, keeping the last <paramref name="max"/> characters or so.</summary>
+    internal static async Task<string> ReadBoundedAsync(StreamReader r, int max)
     {
         var sb = new StringBuilder();
         var buf = new char[1024];
