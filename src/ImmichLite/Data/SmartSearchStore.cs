@@ -32,9 +32,9 @@ public sealed class SmartSearchStore(Database db)
             s.Exec("INSERT INTO smart_search_model (id, modelName, dimension) VALUES (1, $m, $d) ON CONFLICT (id) DO UPDATE SET modelName = excluded.modelName, dimension = excluded.dimension",
                 ("$m", modelName), ("$d", dimension));
         }
-        else
+        else if (s.Long($"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = '{Trigger}'") == 0)
         {
-            // rows deleted while the extension was missing (no trigger then) leave vectors behind
+            // rows deleted while the extension was missing (the trigger dropped then) left vectors behind
             s.Exec($"DELETE FROM {VecTable} WHERE rowid NOT IN (SELECT id FROM smart_search)");
         }
         s.Exec($"CREATE TRIGGER IF NOT EXISTS {Trigger} AFTER DELETE ON smart_search BEGIN DELETE FROM {VecTable} WHERE rowid = old.id; END");

@@ -81,4 +81,18 @@ public sealed class VecStoreTests : IDisposable
         await _store.UpsertAsync("a", Unit(768, (700, 1)), DateTime.UtcNow);
         Assert.Equal("a", _store.Nearest(Unit(768, (700, 1)), 5).Single().AssetId);
     }
+
+    [Fact]
+    public async Task Vec_vectors_of_assets_deleted_while_the_extension_was_missing_go_at_the_next_load()
+    {
+        _store.EnsureModel("ViT-B-32__openai", 512);
+        await _store.UpsertAsync("a", Unit(512, (0, 1)), DateTime.UtcNow);
+        await _store.UpsertAsync("b", Unit(512, (1, 1)), DateTime.UtcNow);
+        SmartSearchStore.DisableTrigger(_db); // what a start without vec0.so does
+        await _db.WriteAsync(s => s.Exec("DELETE FROM assets WHERE id = 'a'"));
+        Assert.Equal(2, _store.Count());
+        Assert.False(_store.EnsureModel("ViT-B-32__openai", 512));
+        Assert.Equal(1, _store.Count());
+        Assert.Equal("b", _store.Nearest(Unit(512, (0, 1)), 5).Single().AssetId);
+    }
 }
