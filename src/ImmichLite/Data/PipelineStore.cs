@@ -35,10 +35,13 @@ public sealed class PipelineStore(Database db)
         ON CONFLICT (assetId) DO UPDATE SET metadataExtractedAt = excluded.metadataExtractedAt, metadataError = excluded.metadataError
         """, ("$id", assetId), ("$now", now), ("$w", warnings));
 
-    /// <summary>Records the thumbnails; <paramref name="thenConvertVideo"/> queues the video's conversion in the same transaction.</summary>
-    public Task MarkThumbnailsAsync(string assetId, string previewPath, string thumbnailPath, byte[] thumbhash, DateTime now, bool thenConvertVideo = false) => db.WriteAsync(s =>
+    /// <summary>Records the thumbnails and queues what follows them in the same transaction: the video's conversion
+    /// (<paramref name="thenConvertVideo"/>) and SMART_SEARCH on the preview (<paramref name="thenSmartSearch"/>).</summary>
+    public Task MarkThumbnailsAsync(string assetId, string previewPath, string thumbnailPath, byte[] thumbhash, DateTime now,
+        bool thenConvertVideo = false, bool thenSmartSearch = false) => db.WriteAsync(s =>
     {
         if (thenConvertVideo) JobStore.Insert(s, Jobs.PipelineJobs.VideoQueue, Jobs.PipelineJobs.ConvertVideo, assetId, now);
+        if (thenSmartSearch) JobStore.Insert(s, Jobs.PipelineJobs.SmartSearchQueue, Jobs.PipelineJobs.SmartSearch, assetId, now);
         AssetStore.UpsertFile(s, assetId, "preview", previewPath, now);
         AssetStore.UpsertFile(s, assetId, "thumbnail", thumbnailPath, now);
         s.Exec("UPDATE assets SET thumbhash = $th, updatedAt = $now, updateId = $uid WHERE id = $id",

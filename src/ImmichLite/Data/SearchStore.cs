@@ -153,6 +153,40 @@ public sealed class SearchStore(Database db)
         return db.Read(s => s.List(sql, AssetStore.MapWithExif, p.ToArray()));
     }
 
+    /// <summary>
+    /// Smart search: one page of the filtered assets by cosine distance to <paramref name="embedding"/>, nearest first
+    /// (then id). The candidates are vec0's k nearest (<c>MATCH ... AND k = N</c>), filtered here; k starts at 4× what
+    /// the page needs and grows while filters leave the page short, up to vec0's limit of
+    /// <see cref="SmartSearchStore.MaxK"/>: results beyond the 4,096 nearest embeddings of the whole server are not reached.
+    /// </summary>
+    public List<(AssetRow Asset, ExifRow? Exif)> SearchByEmbedding(AssetSearchFilter f, ReadOnlySpan<float> embedding, long offset, int limit)
+    {
+        var (where, p) = Build(f);
+        p.Add(("$q", SmartSearchStore.Blob(embedding)));
+        p.Add(("$limit", limit));
+        p.Add(("$offset", offset));
+        p.Add(("$k", 0));
+        var ps = p.ToArray();
+        var sql = $"""
+            WITH knn AS (SELECT rowid, distance FROM smart_search_vec WHERE embedding MATCH $q AND k = $k)
+            SELECT {AssetStore.Cols}, {AssetStore.ExifCols}
+            FROM knn JOIN smart_search ss ON ss.id = knn.rowid JOIN assets a ON a.id = ss.assetId LEFT JOIN asset_exif e ON e.assetId = a.id
+            WHERE {where} ORDER BY knn.distance, a.id LIMIT $limit OFFSET $offset
+            """;
+        return db.Read(s =>
+        {
+            var total = s.Long("SELECT count(*) FROM smart_search");
+            var k = (int)Math.Clamp(Math.Max(100, (offset + limit) * 4), 1, SmartSearchStore.MaxK);
+            while (true)
+            {
+                ps[^1] = ("$k", k);
+                var rows = s.List(sql, AssetStore.MapWithExif, ps);
+                if (rows.Count >= limit || k >= total || k >= SmartSearchStore.MaxK) return rows;
+                k = (int)Math.Min(SmartSearchStore.MaxK, (long)k * 4);
+            }
+        });
+    }
+
     public List<(AssetRow Asset, ExifRow? Exif)> Random(AssetSearchFilter f, int count)
     {
         var (where, p) = Build(f);

@@ -19,6 +19,19 @@ public sealed record AppConfig
     /// (names in TranscodeSettings.OptionNames: accel, accel-decode, device, policy, …).</summary>
     public Media.Video.TranscodeSettings Transcoding { get; init; } = Media.Video.TranscodeSettings.Default;
 
+    /// <summary>Machine learning (smart search) on or off: IMMICH_MACHINE_LEARNING_ENABLED=false or --no-machine-learning turns it off.</summary>
+    public bool MachineLearning { get; init; } = true;
+    /// <summary>CLIP model for smart search (--clip-model or IMMICH_CLIP_MODEL; upstream's default).</summary>
+    public string ClipModel { get; init; } = ImmichLite.MachineLearning.ClipModels.DefaultModel;
+    /// <summary>Model cache (--model-cache or MACHINE_LEARNING_CACHE_FOLDER, as upstream): &lt;cache&gt;/clip/&lt;model&gt;/...; default &lt;media&gt;/model-cache.</summary>
+    public string? ModelCacheFolder { get; init; }
+    public string ModelCachePath => ModelCacheFolder ?? Path.Combine(MediaLocation, "model-cache");
+    /// <summary>Where models are downloaded from (--model-base-url, IMMICH_MODEL_BASE_URL or HF_ENDPOINT): Hugging Face or a mirror with its URL layout.</summary>
+    public string ModelBaseUrl { get; init; } = ImmichLite.MachineLearning.ModelDownloader.DefaultBaseUrl;
+
+    /// <summary>Seconds a loaded model may sit idle before it is unloaded (MACHINE_LEARNING_MODEL_TTL, as upstream; 0: never).</summary>
+    public int ModelTtlSeconds { get; init; } = 300;
+
     public string DatabasePath => Path.Combine(MediaLocation, "immichlite.db");
 
     public static AppConfig Load(string[] args, IReadOnlyDictionary<string, string?>? env = null)
@@ -31,6 +44,12 @@ public sealed record AppConfig
         if (Env("IMMICH_LOG_LEVEL") is { Length: > 0 } l) c = c with { LogLevel = l };
         if (Env("IMMICH_ADMIN_EMAIL") is { Length: > 0 } ae) c = c with { AdminEmail = ae };
         if (Env("IMMICH_ADMIN_PASSWORD") is { Length: > 0 } ap) c = c with { AdminPassword = ap };
+        if (Env("IMMICH_MACHINE_LEARNING_ENABLED") is { Length: > 0 } ml) c = c with { MachineLearning = !ml.Equals("false", StringComparison.OrdinalIgnoreCase) };
+        if (Env("IMMICH_CLIP_MODEL") is { Length: > 0 } cm) c = c with { ClipModel = cm };
+        if (Env("MACHINE_LEARNING_CACHE_FOLDER") is { Length: > 0 } mc) c = c with { ModelCacheFolder = Path.GetFullPath(mc) };
+        if (Env("MACHINE_LEARNING_MODEL_TTL") is { Length: > 0 } ttl) c = c with { ModelTtlSeconds = ParseCount(ttl, "MACHINE_LEARNING_MODEL_TTL") };
+        if (Env("HF_ENDPOINT") is { Length: > 0 } hf) c = c with { ModelBaseUrl = hf };
+        if (Env("IMMICH_MODEL_BASE_URL") is { Length: > 0 } mb) c = c with { ModelBaseUrl = mb };
         if (Env("IMMICH_BACKUP_KEEP") is { Length: > 0 } bk) c = c with { BackupKeep = ParseCount(bk, "IMMICH_BACKUP_KEEP") };
         var transcode = new Dictionary<string, string>();
         foreach (var name in Media.Video.TranscodeSettings.OptionNames)
@@ -52,6 +71,10 @@ public sealed record AppConfig
                 case "--admin-email": c = c with { AdminEmail = Next() }; break;
                 case "--admin-password": c = c with { AdminPassword = Next() }; break;
                 case "--admin-name": c = c with { AdminName = Next() }; break;
+                case "--no-machine-learning": c = c with { MachineLearning = false }; break;
+                case "--clip-model": c = c with { ClipModel = Next() }; break;
+                case "--model-cache": c = c with { ModelCacheFolder = Path.GetFullPath(Next()) }; break;
+                case "--model-base-url": c = c with { ModelBaseUrl = Next() }; break;
                 case "--backup-keep": c = c with { BackupKeep = ParseCount(Next(), "--backup-keep") }; break;
                 case var t when t.StartsWith("--transcode-", StringComparison.Ordinal): transcode[t["--transcode-".Length..]] = Next(); break;
                 default:

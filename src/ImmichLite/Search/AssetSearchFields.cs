@@ -38,3 +38,5 @@ public interface IAssetSearchFields
 public sealed partial class MetadataSearchDto : IAssetSearchFields;
 
 public sealed partial class RandomSearchDto : IAssetSearchFields;
+
+public sealed partial class SmartSearchDto : IAssetSearchFields;

@@ -6,14 +6,16 @@ using ImmichLite.Infrastructure;
 
 namespace ImmichLite.Search;
 
-/// <summary>The Search area without machine learning: metadata and random search, suggestions, the explore page's
-/// cities, the places page and place names. Smart search and person search stay unbuilt (501).
+/// <summary>The Search area: metadata, smart (CLIP) and random search, suggestions, the explore page's cities, the places
+/// page and place names. Person search stays unbuilt (501).
 /// As upstream (search.service.ts), searches and suggestions cover the caller's own library and the libraries of the
 /// partners they show in their timeline (never partners' locked assets); the explore row covers their own only.</summary>
 public static class SearchEndpoints
 {
     /// <summary>Upstream's page size when none is given (MetadataSearchDto and RandomSearchDto).</summary>
     public const int DefaultSize = 250;
+    /// <summary>Upstream's smart-search page size when none is given (SmartSearchDto).</summary>
+    public const int SmartDefaultSize = 100;
     /// <summary>Upstream's explore row: cities with at least 5 photos, at most 12 cities.</summary>
     public const int ExploreMinAssets = 5, ExploreMaxCities = 12;
     /// <summary>Upstream's searchPlaces limit.</summary>
@@ -25,15 +27,13 @@ public static class SearchEndpoints
         var sp = app.ServiceProvider;
         var search = sp.GetRequiredService<SearchStore>();
         var geodata = sp.GetRequiredService<GeodataStore>();
+        var clip = sp.GetRequiredService<MachineLearning.ClipService>();
         var j = ImmichJsonContext.Default;
 
         g.MapOp(ApiOps.SearchAssets, async ctx =>
         {
             var dto = await ctx.Body(j.MetadataSearchDto);
-            var errors = new List<string>();
-            var size = Integer(dto.Size, "size", errors) ?? DefaultSize;
-            var page = Integer(dto.Page, "page", errors) ?? 1;
-            if (errors.Count > 0) throw ApiException.Validation(errors);
+            var (size, page) = Paging(dto.Size, dto.Page, DefaultSize);
             var f = Filter(ctx, dto) with
             {
                 Checksum = dto.Checksum is { Length: > 0 } sum ? Checksum(sum) : null,
@@ -47,20 +47,21 @@ public static class SearchEndpoints
                 Description = NonEmpty(dto.Description),
                 Ascending = dto.Order == AssetOrder.Asc,
             };
-            // one row more than the page tells whether another page follows (upstream's paginationHelper)
             var offset = (long)Math.Min((page - 1) * (double)size, long.MaxValue / 2);
-            var rows = search.Search(f, offset, size + 1);
-            var more = rows.Count > size;
-            var items = rows.Take(size).Select(r => ToDto(r, f.WithExif, ctx.Auth())).ToList();
-            await ctx.Json(new SearchResponseDto
-            {
-                Albums = new SearchAlbumResponseDto { Total = 0, Count = 0, Items = [], Facets = [] },
-                Assets = new SearchAssetResponseDto
-                {
-                    Total = items.Count, Count = items.Count, Items = items, Facets = [],
-                    NextPage = more ? (page + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
-                },
-            }, j.SearchResponseDto);
+            await Page(ctx, search.Search(f, offset, size + 1), size, page, f.WithExif);
+        });
+
+        // Upstream's searchSmart: the query's CLIP text embedding, the caller's and their in-timeline partners' assets
+        // under the metadata filters, nearest first by cosine distance, no cut-off; 400 while smart search is off.
+        g.MapOp(ApiOps.SearchSmart, async ctx =>
+        {
+            var dto = await ctx.Body(j.SmartSearchDto);
+            var (size, page) = Paging(dto.Size, dto.Page, SmartDefaultSize);
+            var f = Filter(ctx, dto);
+            if (!clip.Usable || await clip.EncodeAsync(e => e.EncodeText(dto.Query), ctx.RequestAborted) is not { } embedding)
+                throw ApiException.BadRequest("Smart search is not enabled");
+            var offset = (long)(page - 1) * size;
+            await Page(ctx, search.SearchByEmbedding(f, embedding, offset, size + 1), size, page, f.WithExif);
         });
 
         g.MapOp(ApiOps.SearchRandom, async ctx =>
@@ -168,6 +169,34 @@ public static class SearchEndpoints
             WithDeleted = dto.WithDeleted == true || dto.TrashedAfter is not null || dto.TrashedBefore is not null || dto.IsOffline == true,
             WithExif = dto.WithExif == true,
         };
+    }
+
+    /// <summary>size and page of a paged search: whole numbers, defaulted.</summary>
+    static (int Size, int Page) Paging(double? size, double? page, int defaultSize)
+    {
+        var errors = new List<string>();
+        var s = Integer(size, "size", errors) ?? defaultSize;
+        var p = Integer(page, "page", errors) ?? 1;
+        if (errors.Count > 0) throw ApiException.Validation(errors);
+        return (s, p);
+    }
+
+    /// <summary>A SearchResponseDto page from size + 1 rows: the extra row tells whether another page follows
+    /// (upstream's paginationHelper).</summary>
+    static Task Page(HttpContext ctx, List<(AssetRow Asset, ExifRow? Exif)> rows, int size, int page, bool withExif)
+    {
+        var more = rows.Count > size;
+        var auth = ctx.Auth();
+        var items = rows.Take(size).Select(r => ToDto(r, withExif, auth)).ToList();
+        return ctx.Json(new SearchResponseDto
+        {
+            Albums = new SearchAlbumResponseDto { Total = 0, Count = 0, Items = [], Facets = [] },
+            Assets = new SearchAssetResponseDto
+            {
+                Total = items.Count, Count = items.Count, Items = items, Facets = [],
+                NextPage = more ? (page + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+            },
+        }, ImmichJsonContext.Default.SearchResponseDto);
     }
 
     /// <summary>Upstream's requireElevatedPermission: 401 without a PIN-elevated session.</summary>

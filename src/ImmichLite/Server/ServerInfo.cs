@@ -6,7 +6,8 @@ namespace ImmichLite.Server;
 
 /// <summary>What the server says about itself: version, features (derived from what is really mapped),
 /// public config, disk usage.</summary>
-public sealed class ServerInfo(ApiRoutes.Registry registry, UserStore users, SystemMetadataStore metadata, StorageLayout storage, ServerSettings settings)
+public sealed class ServerInfo(ApiRoutes.Registry registry, UserStore users, SystemMetadataStore metadata, StorageLayout storage, ServerSettings settings,
+    MachineLearning.ClipService clip)
 {
     public const int Major = 1, Minor = 134, Patch = 0;
     public static string Version => $"{Major}.{Minor}.{Patch}";
@@ -24,7 +25,7 @@ public sealed class ServerInfo(ApiRoutes.Registry registry, UserStore users, Sys
         Map = Has("getMapMarkers") && settings.MapEnabled,
         ReverseGeocoding = Has("reverseGeocode") && settings.ReverseGeocoding,
         Search = Has("searchAssets"),
-        SmartSearch = Has("searchSmart"),
+        SmartSearch = Has("searchSmart") && clip.Usable, // off without vec0, ML, a known model, or once the model could not be had
         FacialRecognition = Has("getAllPeople") && Has("getFaces"),
         DuplicateDetection = Has("getAssetDuplicates"),
         Sidecar = false,

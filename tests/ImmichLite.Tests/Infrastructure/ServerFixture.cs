@@ -18,7 +18,8 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var config = new AppConfig { Host = "127.0.0.1", Port = 0, MediaLocation = DataDir, LogLevel = "warn" };
+        // models come only from <data>/model-cache (a test puts a tiny one there); a download attempt goes nowhere
+        var config = new AppConfig { Host = "127.0.0.1", Port = 0, MediaLocation = DataDir, LogLevel = "warn", ModelBaseUrl = "http://127.0.0.1:9" };
         _app = ImmichLiteHost.Build([], config);
         await _app.StartAsync();
         BaseUri = new Uri(_app.Urls.First());

@@ -17,7 +17,7 @@ public sealed class ServerProcess : IDisposable
     {
         port ??= FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "immichlite.dll");
-        var psi = new ProcessStartInfo("dotnet", [dll, "--host", "127.0.0.1", "--port", port.Value.ToString(), "--data", dataDir, "--log-level", "warn"])
+        var psi = new ProcessStartInfo("dotnet", [dll, "--host", "127.0.0.1", "--port", port.Value.ToString(), "--data", dataDir, "--log-level", "warn", "--model-base-url", "http://127.0.0.1:9"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };

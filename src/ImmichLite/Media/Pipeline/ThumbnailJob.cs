@@ -4,6 +4,7 @@ using ImmichLite.Contract;
 using ImmichLite.Data;
 using ImmichLite.Infrastructure;
 using ImmichLite.Jobs;
+using ImmichLite.MachineLearning;
 using ImmichLite.Media.Thumbnails;
 
 namespace ImmichLite.Media.Pipeline;
@@ -12,7 +13,7 @@ namespace ImmichLite.Media.Pipeline;
 /// (thumbs/&lt;user&gt;/&lt;xx&gt;/&lt;yy&gt;/&lt;id&gt;-preview.jpeg, -thumbnail.webp), then a video's conversion and on_upload_success to the owner.
 /// A file that cannot be thumbnailed fails the job for good, with the reason recorded.</summary>
 public sealed class ThumbnailJob(AssetStore assets, IThumbnailGenerator generator, PipelineStore pipeline, StorageLayout storage,
-    ServerSettings settings, AssetService assetService, EventHub events, JobSignal jobs, TimeProvider clock) : IJobHandler
+    ServerSettings settings, AssetService assetService, EventHub events, JobSignal jobs, TimeProvider clock, ClipService clip) : IJobHandler
 {
     public string Name => PipelineJobs.GenerateThumbnails;
     public JobName Queue => JobName.ThumbnailGeneration;
@@ -36,10 +37,13 @@ public sealed class ThumbnailJob(AssetStore assets, IThumbnailGenerator generato
             throw new JobFailedException(e.Message);
         }
         var convert = asset.Type == "VIDEO" && string.IsNullOrEmpty(asset.EncodedVideoPath);
+        var smart = clip.Enabled && asset.Visibility != "hidden";
         try
         {
-            // then the video's conversion, as upstream after an upload; a video already encoded is not redone
-            await pipeline.MarkThumbnailsAsync(asset.Id, preview, thumbnail, result.Thumbhash, clock.GetUtcNow().UtcDateTime, thenConvertVideo: convert);
+            // then the video's conversion, as upstream after an upload (a video already encoded is not redone), and
+            // SMART_SEARCH on the new preview, unless smart search is off or the asset hidden
+            await pipeline.MarkThumbnailsAsync(asset.Id, preview, thumbnail, result.Thumbhash, clock.GetUtcNow().UtcDateTime,
+                thenConvertVideo: convert, thenSmartSearch: smart);
         }
         catch (Microsoft.Data.Sqlite.SqliteException e) when (e.SqliteErrorCode == 19 && assets.Get(asset.Id) is null)
         {
@@ -49,6 +53,7 @@ public sealed class ThumbnailJob(AssetStore assets, IThumbnailGenerator generato
             return;
         }
         if (convert) jobs.Wake(JobName.VideoConversion);
+        if (smart) jobs.Wake(JobName.SmartSearch);
         if (asset.Visibility is "timeline" or "archive")
             events.Publish(new ServerEvent("on_upload_success", EventAudience.Users, [asset.OwnerId],
                 JsonSerializer.Serialize(assetService.Dto(asset.Id, asset.OwnerId), ImmichJsonContext.Default.AssetResponseDto)));
