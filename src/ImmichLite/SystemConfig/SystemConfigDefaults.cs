@@ -5,7 +5,7 @@ using ImmichLite.Media.Video;
 namespace ImmichLite.SystemConfig;
 
 /// <summary>Immich v1.134's system-config defaults (server/src/config.ts), with this server's start-up settings
-/// (--transcode-*, --backup-keep) in place of upstream's ffmpeg and backup defaults; and the storage-template options.</summary>
+/// (--transcode-*, --backup-keep, --no-machine-learning, --clip-model) in place of upstream's; and the storage-template options.</summary>
 public static class SystemConfigDefaults
 {
     public const string BackupCron = "0 02 * * *";
@@ -28,8 +28,9 @@ public static class SystemConfigDefaults
         Logging = new SystemConfigLoggingDto { Enabled = true, Level = Contract.LogLevel.Log },
         MachineLearning = new SystemConfigMachineLearningDto
         {
-            Enabled = true, Urls = [MlUrl],
-            Clip = new CLIPConfig { Enabled = true, ModelName = "ViT-B-32__openai" },
+            // smart search runs in this process; whether it does, and with which model, is set at start-up
+            Enabled = config.MachineLearning, Urls = [MlUrl],
+            Clip = new CLIPConfig { Enabled = config.MachineLearning, ModelName = config.ClipModel },
             DuplicateDetection = new DuplicateDetectionConfig { Enabled = true, MaxDistance = 0.01 },
             FacialRecognition = new FacialRecognitionConfig { Enabled = true, ModelName = "buffalo_l", MinScore = 0.7, MaxDistance = 0.5, MinFaces = 3 },
         },

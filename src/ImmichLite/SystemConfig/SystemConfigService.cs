@@ -60,6 +60,11 @@ public sealed class SystemConfigService(AppConfig config, SystemMetadataStore me
         var errors = new List<string>();
         void Refuse(bool when, string setting, string what) { if (when) errors.Add($"{setting}: {what} is not supported by this server"); }
         Refuse(c.Oauth.Enabled, "oauth.enabled", "OAuth login");
+        // smart search is set up when the server starts (the model is loaded and its vector table sized then)
+        void AtStart(bool when, string setting, string flag) { if (when) errors.Add($"{setting}: changing it while the server runs is not supported by this server; start it with {flag}"); }
+        AtStart(c.MachineLearning.Enabled != d.MachineLearning.Enabled, "machineLearning.enabled", "--no-machine-learning (IMMICH_MACHINE_LEARNING_ENABLED)");
+        AtStart(c.MachineLearning.Clip.Enabled != d.MachineLearning.Clip.Enabled, "machineLearning.clip.enabled", "--no-machine-learning (IMMICH_MACHINE_LEARNING_ENABLED)");
+        AtStart(c.MachineLearning.Clip.ModelName != d.MachineLearning.Clip.ModelName, "machineLearning.clip.modelName", "--clip-model (IMMICH_CLIP_MODEL)");
         Refuse(c.MachineLearning.Enabled && !c.MachineLearning.Urls.SequenceEqual(d.MachineLearning.Urls), "machineLearning.urls", "a machine-learning server");
         Refuse(c.StorageTemplate.Enabled, "storageTemplate.enabled", "the storage template");
         Refuse(c.Notifications.Smtp.Enabled, "notifications.smtp.enabled", "e-mail (SMTP)");

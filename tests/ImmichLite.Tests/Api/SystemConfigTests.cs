@@ -136,6 +136,8 @@ public sealed class SystemConfigTests(ServerFixture server) : IClassFixture<Serv
             ("oauth.enabled", true), ("storageTemplate.enabled", true), ("notifications.smtp.enabled", true), ("library.watch.enabled", true),
             ("metadata.faces.import", true), ("image.fullsize.enabled", true), ("image.thumbnail.format", "jpeg"),
             ("machineLearning.urls", new JsonArray("http://ml.local:3003")), ("backup.database.cronExpression", "0 4 * * *"),
+            // smart search is set up at start-up: on/off and the model are start-up settings here
+            ("machineLearning.enabled", false), ("machineLearning.clip.enabled", false), ("machineLearning.clip.modelName", "ViT-L-14__openai"),
         })
         {
             var msg = await Refused(path, value);
@@ -144,8 +146,9 @@ public sealed class SystemConfigTests(ServerFixture server) : IClassFixture<Serv
         }
         // turning an absent feature off, or leaving the defaults, is fine
         var off = d.DeepClone();
-        Set(off, "machineLearning.enabled", false);
-        Set(off, "machineLearning.urls", new JsonArray("http://ml.local:3003"));
+        Set(off, "oauth.enabled", false);
+        Set(off, "storageTemplate.enabled", false);
+        Set(off, "machineLearning.facialRecognition.enabled", false);
         SpecValidator.AssertValid(await admin.Put("/api/system-config", off), "SystemConfigDto");
         await admin.Put("/api/system-config", d);
         Assert.Equal(d.ToJsonString(), (await admin.Get("/api/system-config")).ToJsonString());
