@@ -15,6 +15,7 @@ public static class AlbumsEndpoints
         var sp = app.ServiceProvider;
         var service = sp.GetRequiredService<AlbumService>();
         var albums = sp.GetRequiredService<AlbumStore>();
+        var assets = sp.GetRequiredService<AssetStore>(); // asset.share is ownership: AssetStore.Owned
         var users = sp.GetRequiredService<UserStore>();
         var clock = sp.GetRequiredService<TimeProvider>();
         var j = ImmichJsonContext.Default;
@@ -53,7 +54,7 @@ public static class AlbumsEndpoints
             }
             // assets the caller may not share are left out silently, as upstream does
             var wanted = Distinct(dto.AssetIds ?? []);
-            var allowed = albums.Shareable(auth.UserId, wanted);
+            var allowed = assets.Owned(auth.UserId, wanted);
             var assetIds = wanted.Where(allowed.Contains).ToList();
             var now = Now();
             var row = new AlbumRow
@@ -107,7 +108,7 @@ public static class AlbumsEndpoints
             var ids = dto.Ids.Select(i => i.ToLowerInvariant()).ToList();
             var present = albums.Contained(id, ids);
             // through a shared link, the link owner's assets (upstream's rule): that is what its uploads are
-            var allowed = albums.Shareable(auth.UserId, ids.Where(i => !present.Contains(i)).Distinct().ToList());
+            var allowed = assets.Owned(auth.UserId, ids.Where(i => !present.Contains(i)).Distinct().ToList());
             var (results, added) = BulkIdResults.Add(ids, present, allowed);
             if (added.Count > 0) await albums.AddAssetsAsync(id, added, Now());
             await ctx.Json(results, j.ListBulkIdResponseDto);
@@ -122,7 +123,7 @@ public static class AlbumsEndpoints
             var ids = dto.Ids.Select(i => i.ToLowerInvariant()).ToList();
             var present = albums.Contained(id, ids);
             // the owner removes anything; an editor only their own assets
-            var allowed = service.IsOwner(auth, id) ? new HashSet<string>(present) : albums.Shareable(auth.UserId, present);
+            var allowed = service.IsOwner(auth, id) ? new HashSet<string>(present) : assets.Owned(auth.UserId, present);
             var (results, removed) = BulkIdResults.Remove(ids, present, allowed);
             if (removed.Count > 0) await albums.RemoveAssetsAsync(id, removed, Now());
             await ctx.Json(results, j.ListBulkIdResponseDto);

@@ -51,10 +51,12 @@ public sealed class AssetService(Database db, AssetStore assets, TagStore tags, 
             a.StackId is { } st ? stacks.Get(st) : null);
     }
 
-    public List<AssetResponseDto> Dtos(IReadOnlyCollection<string> ids, string? viewerId)
+    public List<AssetResponseDto> Dtos(IReadOnlyCollection<string> ids, string? viewerId) => Dtos(assets.ListWithExif(ids), viewerId);
+
+    /// <summary>Asset shapes of rows already read, in their order: owners, tags and stacks looked up once for all.</summary>
+    public List<AssetResponseDto> Dtos(IReadOnlyList<(AssetRow Asset, ExifRow? Exif)> rows, string? viewerId)
     {
         var owners = new Dictionary<string, UserRow?>();
-        var rows = assets.ListWithExif(ids);
         var tagged = TagService.ByAsset(tags, rows.Select(x => x.Asset.Id).ToList());
         var stacked = stacks.ByIds(rows.Select(x => x.Asset.StackId));
         return rows.Select(x =>

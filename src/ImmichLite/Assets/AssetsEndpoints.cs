@@ -15,7 +15,6 @@ public static class AssetsEndpoints
         var uploads = sp.GetRequiredService<UploadService>();
         var service = sp.GetRequiredService<AssetService>();
         var assets = sp.GetRequiredService<AssetStore>();
-        var tags = sp.GetRequiredService<TagStore>();
         var settings = sp.GetRequiredService<ServerSettings>();
         var j = ImmichJsonContext.Default;
 
@@ -120,11 +119,7 @@ public static class AssetsEndpoints
         {
             var count = ctx.QueryInt("count", min: 1, max: 1000) ?? 1;
             var auth = ctx.Auth();
-            var owner = auth.User;
-            var rows = assets.Random(auth.UserId, count);
-            var tagged = Tags.TagService.ByAsset(tags, rows.Select(x => x.Asset.Id).ToList());
-            var list = rows.Select(x => AssetMapper.ToDto(x.Asset, x.Exif, owner, auth.UserId, tagged.GetValueOrDefault(x.Asset.Id))).ToList();
-            return ctx.Json(list, j.ListAssetResponseDto);
+            return ctx.Json(service.Dtos(assets.Random(auth.UserId, count), auth.UserId), j.ListAssetResponseDto);
         });
 
         g.MapOp(ApiOps.DownloadAsset, async ctx =>

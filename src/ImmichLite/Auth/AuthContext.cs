@@ -7,6 +7,12 @@ namespace ImmichLite.Auth;
 public sealed record AuthContext(UserRow User, SessionRow? Session = null, ApiKeyRow? ApiKey = null, SharedLinkAccess? SharedLink = null)
 {
     public string UserId => User.Id;
+
+    /// <summary>Upstream's requireElevatedPermission (the locked folder): 401 without a PIN-elevated session.</summary>
+    public void RequireElevated(DateTime now)
+    {
+        if (!(Session?.PinExpiresAt > now)) throw Infrastructure.ApiException.Unauthorized("Elevated permission is required");
+    }
 }
 
 /// <summary>A caller holding a shared-link key: the link, and the operation it is being used for (what the

@@ -50,12 +50,6 @@ public static class AccessSql
                       WHERE sl.id = $l AND a.livePhotoVideoId = w.value AND {AlbumAssetFilter})
         """;
 
-    /// <summary>Assets among $ids that $u may put into an album or a shared link (upstream's asset.share): their own.
-    /// ("+ownerId": the primary key drives, with or without statistics; see AssetStore.OwnedSql.)</summary>
-    public const string ShareableAssets = """
-        SELECT id FROM assets WHERE id IN (SELECT value FROM json_each($ids)) AND +ownerId = $u
-        """;
-
     /// <summary>One row (ownerId, role of $u or NULL) when album $a exists for anyone (its owner not deleted).
     /// $u owns it when ownerId = $u, is a member when role is not NULL, and has no access otherwise.</summary>
     public const string AlbumRole = """
@@ -66,10 +60,6 @@ public static class AccessSql
 
     /// <summary>Tags among $ids that $u owns: a tag is only ever its owner's (upstream's tag.read/update/delete/asset).</summary>
     public const string OwnedTags = "SELECT id FROM tags WHERE id IN (SELECT value FROM json_each($ids)) AND userId = $u";
-
-    /// <summary>Memories among $ids that $u owns and that are not deleted (upstream's memory.read/update/delete).</summary>
-    public const string OwnedMemories =
-        "SELECT id FROM memories WHERE id IN (SELECT value FROM json_each($ids)) AND ownerId = $u AND deletedAt IS NULL";
 
     /// <summary>Activity $id when $u may delete it: its author, or the owner of its album.</summary>
     public const string DeletableActivity = """

@@ -114,8 +114,6 @@ public sealed class AlbumStore(Database db)
         "SELECT assetId FROM albums_assets WHERE albumId = $id AND assetId IN (SELECT value FROM json_each($ids))", r => r.GetString(0),
         ("$id", albumId), ("$ids", AssetStore.JsonIds(assetIds))).ToHashSet());
 
-    public HashSet<string> Shareable(string userId, IReadOnlyCollection<string> assetIds) => db.Read(s => s.List(
-        AccessSql.ShareableAssets, r => r.GetString(0), ("$u", userId), ("$ids", AssetStore.JsonIds(assetIds))).ToHashSet());
 
     public Task CreateAsync(AlbumRow album, IReadOnlyCollection<string> assetIds, IReadOnlyCollection<(string UserId, string Role)> members) => db.WriteAsync(s =>
     {

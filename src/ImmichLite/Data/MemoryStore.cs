@@ -42,9 +42,6 @@ public sealed class MemoryStore(Database db)
         ORDER BY m.memoryAt DESC, m.id
         """, Map, ("$o", ownerId), ("$trashed", isTrashed), ("$saved", isSaved), ("$type", type), ("$at", at)));
 
-    public HashSet<string> Owned(string userId, IReadOnlyCollection<string> ids) => db.Read(s => s.List(
-        AccessSql.OwnedMemories, r => r.GetString(0), ("$u", userId), ("$ids", AssetStore.JsonIds(ids))).ToHashSet());
-
     /// <summary>What each memory shows: its assets in the timeline and not trashed, oldest first.</summary>
     public Dictionary<string, List<string>> AssetIds(IReadOnlyCollection<string> memoryIds) => db.Read(s => s.List("""
         SELECT ma.memoryId, a.id FROM memory_assets ma JOIN assets a ON a.id = ma.assetId

@@ -4,12 +4,10 @@ namespace ImmichLite.Data;
 /// streamed in bounded batches.</summary>
 public sealed class SyncStore(Database db)
 {
-    const string Select = "SELECT " + AssetStore.Cols + ", " + AssetStore.ExifCols + " FROM assets a LEFT JOIN asset_exif e ON e.assetId = a.id";
-
     /// <summary>One owner's assets for full sync: not hidden; partners see no locked assets.</summary>
     public List<(AssetRow Asset, ExifRow? Exif)> FullSyncPage(string ownerId, bool asPartner, DateTime updatedUntil, string afterId, int limit) => db.Read(s => s.List(
-        Select + " WHERE a.ownerId = $o AND a.visibility <> 'hidden' AND ($p = 0 OR " + AccessSql.PartnerAssetFilter + ") AND a.updatedAt <= $until AND a.id > $after ORDER BY a.id LIMIT $n",
-        r => (AssetStore.Map(r), AssetStore.MapExif(r, AssetStore.ColCount)),
+        AssetStore.SelectWithExif + " WHERE a.ownerId = $o AND a.visibility <> 'hidden' AND ($p = 0 OR " + AccessSql.PartnerAssetFilter + ") AND a.updatedAt <= $until AND a.id > $after ORDER BY a.id LIMIT $n",
+        AssetStore.MapWithExif,
         ("$o", ownerId), ("$p", asPartner), ("$until", updatedUntil), ("$after", afterId), ("$n", limit)));
 
     // Delta sync reads one owner at a time in (updatedAt, rowid) order, so every query is a range of
@@ -30,12 +28,12 @@ public sealed class SyncStore(Database db)
     {
         var next = from;
         var page = db.Read(s => s.List(
-            Select.Replace(" FROM assets a", ", a.updatedAt, a.rowid FROM assets a") +
+            AssetStore.SelectWithExif.Replace(" FROM assets a", ", a.updatedAt, a.rowid FROM assets a") +
             $" WHERE a.ownerId = $o AND a.updatedAt >= $u AND (a.updatedAt > $u OR a.rowid > $r) AND {Visible(asPartner)} ORDER BY a.updatedAt, a.rowid LIMIT $n",
             r =>
             {
                 next = (r.GetString(r.FieldCount - 2), r.GetInt64(r.FieldCount - 1));
-                return (AssetStore.Map(r), AssetStore.MapExif(r, AssetStore.ColCount));
+                return AssetStore.MapWithExif(r);
             },
             ("$o", ownerId), ("$u", from.UpdatedAt), ("$r", from.RowId), ("$n", limit)));
         return (page, next);

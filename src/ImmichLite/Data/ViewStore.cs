@@ -13,11 +13,11 @@ public sealed class ViewStore(Database db)
         WHERE {Own} AND instr(a.originalPath, '/') > 0 ORDER BY dir
         """, r => r.GetString(0).TrimEnd('/'), ("$u", userId)));
 
-    /// <summary>Ids of the assets directly in the folder (not in its sub-folders), by file name.</summary>
-    public List<string> InFolder(string userId, string folder) => db.Read(s => s.List($"""
-        SELECT a.id FROM assets a
+    /// <summary>The assets directly in the folder (not in its sub-folders), by file name, with their EXIF.</summary>
+    public List<(AssetRow Asset, ExifRow? Exif)> InFolder(string userId, string folder) => db.Read(s => s.List($"""
+        {AssetStore.SelectWithExif}
         WHERE {Own} AND substr(a.originalPath, 1, length($dir)) = $dir AND instr(substr(a.originalPath, length($dir) + 1), '/') = 0
           AND length(a.originalPath) > length($dir)
         ORDER BY substr(a.originalPath, length($dir) + 1), a.id
-        """, r => r.GetString(0), ("$u", userId), ("$dir", folder.TrimEnd('/') + "/")));
+        """, AssetStore.MapWithExif, ("$u", userId), ("$dir", folder.TrimEnd('/') + "/")));
 }

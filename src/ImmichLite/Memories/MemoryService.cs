@@ -17,9 +17,9 @@ public sealed class MemoryService(MemoryStore memories, AssetService assets)
 
     public MemoryRow RequireAccess(AuthContext auth, string memoryId, string permission)
     {
-        if (auth.SharedLink is not null || !memories.Owned(auth.UserId, [memoryId]).Contains(memoryId))
-            throw ApiException.BadRequest($"Not found or no {permission} access");
-        return memories.Get(memoryId) ?? throw ApiException.BadRequest("Memory not found");
+        var memory = memories.Get(memoryId); // not deleted
+        if (auth.SharedLink is not null || memory is null || memory.OwnerId != auth.UserId) throw ApiException.BadRequest($"Not found or no {permission} access");
+        return memory;
     }
 
     public MemoryResponseDto ToDto(MemoryRow m, string viewerId) => ToDtos([m], viewerId)[0];

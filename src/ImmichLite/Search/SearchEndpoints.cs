@@ -136,7 +136,7 @@ public static class SearchEndpoints
     {
         var auth = ctx.Auth();
         var visibility = dto.Visibility ?? AssetVisibility.Timeline;
-        if (visibility == AssetVisibility.Locked) RequireElevated(auth);
+        if (visibility == AssetVisibility.Locked) auth.RequireElevated(DateTime.UtcNow);
         // an EXIF field sent as null searches for assets where it is unknown; left out, it filters nothing; any other
         // value (even "") must be equal (upstream: !== undefined)
         ExifEquals? Exif(string field, object? value) => value is not null ? new ExifEquals(value) : ctx.BodySetsNull(field) ? new ExifEquals(null) : null;
@@ -197,12 +197,6 @@ public static class SearchEndpoints
                 NextPage = more ? (page + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
             },
         }, ImmichJsonContext.Default.SearchResponseDto);
-    }
-
-    /// <summary>Upstream's requireElevatedPermission: 401 without a PIN-elevated session.</summary>
-    static void RequireElevated(AuthContext auth)
-    {
-        if (!(auth.Session?.PinExpiresAt > DateTime.UtcNow)) throw ApiException.Unauthorized("Elevated permission is required");
     }
 
     /// <summary>An asset of a search: EXIF only when asked for (withExif), as upstream; no owner object.</summary>

@@ -18,6 +18,7 @@ public static class SharedLinksEndpoints
         var service = sp.GetRequiredService<SharedLinkService>();
         var links = sp.GetRequiredService<SharedLinkStore>();
         var albums = sp.GetRequiredService<AlbumStore>();
+        var assets = sp.GetRequiredService<AssetStore>(); // asset.share is ownership: AssetStore.Owned
         var albumService = sp.GetRequiredService<AlbumService>();
         var clock = sp.GetRequiredService<TimeProvider>();
         var j = ImmichJsonContext.Default;
@@ -77,7 +78,7 @@ public static class SharedLinksEndpoints
             {
                 if (dto.AssetIds is not { Count: > 0 }) throw ApiException.BadRequest("Invalid assetIds");
                 assetIds = dto.AssetIds.Select(i => i.ToLowerInvariant()).Distinct().ToList();
-                var allowed = albums.Shareable(auth.UserId, assetIds);
+                var allowed = assets.Owned(auth.UserId, assetIds);
                 if (assetIds.Any(id => !allowed.Contains(id))) throw ApiException.BadRequest("Not found or no asset.share access");
             }
             var row = new SharedLinkRow
@@ -141,7 +142,7 @@ public static class SharedLinksEndpoints
             if (link.Type != "INDIVIDUAL") throw ApiException.BadRequest("Invalid shared link type");
             var ids = dto.AssetIds.Select(i => i.ToLowerInvariant()).ToList();
             var present = links.Contained(link.Id, ids);
-            var allowed = albums.Shareable(auth.UserId, ids.Where(i => !present.Contains(i)).Distinct().ToList());
+            var allowed = assets.Owned(auth.UserId, ids.Where(i => !present.Contains(i)).Distinct().ToList());
             var results = new List<AssetIdsResponseDto>(ids.Count);
             var added = new List<string>();
             foreach (var assetId in ids)

@@ -22,12 +22,8 @@ public static class StacksEndpoints
         var clock = sp.GetRequiredService<TimeProvider>();
         var j = ImmichJsonContext.Default;
 
-        StackResponseDto ToDto(StackRow stack, string viewerId)
-        {
-            var order = stacks.Members(stack.Id);
-            var dtos = assetService.Dtos(order, viewerId).ToDictionary(a => a.Id);
-            return new StackResponseDto { Id = stack.Id, PrimaryAssetId = stack.PrimaryAssetId, Assets = order.Where(dtos.ContainsKey).Select(id => dtos[id]).ToList() };
-        }
+        StackResponseDto ToDto(StackRow stack, string viewerId) =>
+            new() { Id = stack.Id, PrimaryAssetId = stack.PrimaryAssetId, Assets = assetService.DtosInOrder(stacks.Members(stack.Id), viewerId) };
 
         StackRow Owned(HttpContext ctx, string id, string permission)
         {

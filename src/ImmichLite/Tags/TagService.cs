@@ -17,9 +17,9 @@ public sealed partial class TagService(TagStore tags)
 
     public TagRow RequireAccess(AuthContext auth, string tagId, string permission)
     {
-        if (auth.SharedLink is not null || !tags.Owned(auth.UserId, [tagId]).Contains(tagId))
-            throw ApiException.BadRequest($"Not found or no {permission} access");
-        return tags.Get(tagId) ?? throw ApiException.BadRequest("Tag not found");
+        var tag = tags.Get(tagId);
+        if (auth.SharedLink is not null || tag is null || tag.UserId != auth.UserId) throw ApiException.BadRequest($"Not found or no {permission} access");
+        return tag;
     }
 
     /// <summary>upstream's mapTag: the name is the last part of the value; parentId and color only when set.</summary>

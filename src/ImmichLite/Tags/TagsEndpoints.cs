@@ -92,7 +92,7 @@ public static class TagsEndpoints
         });
 
         g.MapOp(ApiOps.TagAssets, ctx => BulkIdResults.OwnedContainerAssetsAsync(ctx, add: true,
-            (auth, id) => service.RequireAccess(auth, id, TagService.Asset), tags.Tagged, assets, (id, added) => tags.TagAsync([id], added, Now())));
+            (auth, id) => service.RequireAccess(auth, id, TagService.Asset), tags.Tagged, assets, async (id, added) => await tags.TagAsync([id], added, Now())));
 
         g.MapOp(ApiOps.UntagAssets, ctx => BulkIdResults.OwnedContainerAssetsAsync(ctx, add: false,
             (auth, id) => service.RequireAccess(auth, id, TagService.Asset), tags.Tagged, assets, (id, removed) => tags.UntagAsync(id, removed, Now())));

@@ -3,6 +3,7 @@ using ImmichLite.Auth;
 using ImmichLite.Contract;
 using ImmichLite.Data;
 using ImmichLite.Infrastructure;
+using ImmichLite.Tags;
 
 namespace ImmichLite.Timeline;
 
@@ -14,7 +15,7 @@ public static class TimelineEndpoints
         var g = app.MapApiGroup("Timeline");
         var timeline = app.ServiceProvider.GetRequiredService<TimelineStore>();
         var partners = app.ServiceProvider.GetRequiredService<PartnerStore>();
-        var tags = app.ServiceProvider.GetRequiredService<TagStore>();
+        var tags = app.ServiceProvider.GetRequiredService<TagService>();
         var j = ImmichJsonContext.Default;
 
         TimelineFilter Filter(HttpContext ctx)
@@ -26,7 +27,7 @@ public static class TimelineEndpoints
             if (visibility is { } v)
             {
                 if (v is "hidden") throw ApiException.BadRequest("Hidden assets are not shown on a timeline");
-                if (v is "locked" && !(auth.Session?.PinExpiresAt > DateTime.UtcNow)) throw ApiException.Unauthorized("Elevated permission is required");
+                if (v is "locked") auth.RequireElevated(DateTime.UtcNow);
             }
             var order = ctx.QueryString("order");
             if (order is not null && order is not ("asc" or "desc")) throw ApiException.Validation(["order must be one of the following values: asc, desc"]);
@@ -42,7 +43,7 @@ public static class TimelineEndpoints
             if (tagId is not null)
             {
                 // the tag must be the caller's (upstream's tag.read); it narrows whatever scope follows
-                if (auth.SharedLink is not null || tags.Owned(auth.UserId, [tagId]).Count == 0) throw ApiException.BadRequest("Not found or no tag.read access");
+                tags.RequireAccess(auth, tagId, TagService.Read);
                 f = f with { TagId = tagId };
             }
             if (auth.SharedLink is SharedLinkAccess link) return f with { SharedLinkId = link.Link.Id };

@@ -14,7 +14,7 @@ public static class ViewEndpoints
     {
         var g = app.MapApiGroup("View");
         var view = app.ServiceProvider.GetRequiredService<ViewStore>();
-        var assets = app.ServiceProvider.GetRequiredService<AssetStore>();
+        var assetService = app.ServiceProvider.GetRequiredService<AssetService>();
         var j = ImmichJsonContext.Default;
 
         g.MapOp(ApiOps.GetUniqueOriginalPaths, ctx => ctx.Json(view.Folders(ctx.Auth().UserId), j.ListString));
@@ -24,9 +24,7 @@ public static class ViewEndpoints
             var path = ctx.QueryString("path");
             if (string.IsNullOrEmpty(path)) throw ApiException.Validation(["path must be a string", "path should not be empty"]);
             var auth = ctx.Auth();
-            var ids = view.InFolder(auth.UserId, path);
-            var rows = assets.ListWithExif(ids).ToDictionary(x => x.Asset.Id);
-            var list = ids.Where(rows.ContainsKey).Select(id => AssetMapper.ToDto(rows[id].Asset, rows[id].Exif, auth.User, auth.UserId)).ToList();
+            var list = assetService.Dtos(view.InFolder(auth.UserId, path), auth.UserId);
             return ctx.Json(list, j.ListAssetResponseDto);
         });
     }

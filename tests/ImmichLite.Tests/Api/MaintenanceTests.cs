@@ -7,19 +7,6 @@ namespace ImmichLite.Tests.Api;
 /// <summary>Upstream's manual and nightly jobs that exist here, through HTTP: removing deleted users, database backups.</summary>
 public sealed class MaintenanceTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    static async Task WaitForQueues(TestClient admin, params string[] queues)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (true)
-        {
-            var jobs = await admin.Get("/api/jobs");
-            var busy = queues.Sum(q => new[] { "active", "waiting", "delayed" }.Sum(k => jobs[q]!["jobCounts"]![k]!.GetValue<int>()));
-            if (busy == 0) return;
-            Assert.True(DateTime.UtcNow < deadline, "jobs did not drain: " + jobs.ToJsonString());
-            await Task.Delay(100);
-        }
-    }
-
     [Fact]
     public async Task A_forced_delete_removes_the_user_their_assets_and_files_and_a_plain_delete_waits()
     {
@@ -34,13 +21,13 @@ public sealed class MaintenanceTests(ServerFixture server) : IClassFixture<Serve
 
         await admin.Delete($"/api/admin/users/{kept.UserId}", new JsonObject());
         await admin.Delete($"/api/admin/users/{gone.UserId}", new JsonObject { ["force"] = true });
-        await WaitForQueues(admin, "backgroundTask");
+        await Pipeline.PipelineTests.WaitForJobs(admin, TimeSpan.FromMinutes(1), "backgroundTask");
         // the forced one is gone for good, with its files; the other is only soft-deleted and can come back
         await TestClient.ExpectError(await admin.Http.GetAsync($"/api/admin/users/{gone.UserId}"), 400);
         Assert.False(File.Exists(original));
         Assert.False(Directory.Exists(Path.Combine(server.DataDir, "upload", gone.UserId)));
         await admin.Post("/api/jobs", new JsonObject { ["name"] = "user-cleanup" });
-        await WaitForQueues(admin, "backgroundTask");
+        await Pipeline.PipelineTests.WaitForJobs(admin, TimeSpan.FromMinutes(1), "backgroundTask");
         var restored = await admin.Post($"/api/admin/users/{kept.UserId}/restore", expect: 200);
         Assert.Equal("active", restored["status"]!.GetValue<string>());
         Assert.Equal(1, (await kept.Get("/api/assets/statistics"))["total"]!.GetValue<int>());
@@ -64,7 +51,7 @@ public sealed class MaintenanceTests(ServerFixture server) : IClassFixture<Serve
         for (var i = 0; i < 15; i++) File.WriteAllText(Path.Combine(folder, $"immichlite-db-backup-2020010{i / 10}T0000{i % 10:D2}-v1.134.0.sqlite"), "old");
         File.WriteAllText(Path.Combine(folder, "immichlite-db-backup-20200101T000000-v1.134.0.sqlite.tmp"), "half-written");
         await admin.Post("/api/jobs", new JsonObject { ["name"] = "backup-database" });
-        await WaitForQueues(admin, "backupDatabase");
+        await Pipeline.PipelineTests.WaitForJobs(admin, TimeSpan.FromMinutes(1), "backupDatabase");
         var copies = Directory.GetFiles(folder, "immichlite-db-backup-*").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(14, copies.Count);
         Assert.DoesNotContain(copies, c => c.EndsWith(".tmp"));

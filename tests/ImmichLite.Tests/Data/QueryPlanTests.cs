@@ -41,8 +41,6 @@ public sealed class QueryPlanTests() : TempDatabase("query-plans")
         var owned = Plan(AssetStore.OwnedSql, ids, user);
         Assert.Contains(owned, l => l.Contains("SEARCH assets USING INDEX sqlite_autoindex_assets_1 (id=?)"));
         Assert.DoesNotContain(owned, l => l.StartsWith("SCAN assets") || l.Contains("(ownerId=?)"));
-        var shareable = Plan(AccessSql.ShareableAssets, ids, user);
-        Assert.DoesNotContain(shareable, l => l.StartsWith("SCAN assets") || l.Contains("(ownerId=?)"));
 
         var paths = Plan(AssetStore.PathReferencedSql, ("$p", "/lib/upload/a00001.jpg"));
         Assert.Contains(paths, l => l.Contains("assets_original_path_idx"));

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
+using ImmichLite.Tests.Infrastructure;
 
 namespace ImmichLite.Tests.MachineLearning;
 
@@ -17,11 +17,7 @@ public sealed class FakeModelServer : IDisposable
     public FakeModelServer(Dictionary<string, byte[]> files)
     {
         _files = files;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        BaseUrl = $"http://127.0.0.1:{port}";
+        BaseUrl = $"http://127.0.0.1:{ServerProcess.FreePort()}";
         _listener.Prefixes.Add(BaseUrl + "/");
         _listener.Start();
         _ = Task.Run(LoopAsync);

@@ -34,19 +34,8 @@ public sealed class SmartSearchTests(SmartSearchFixture fx) : IClassFixture<Smar
     async Task WaitForJobs()
     {
         var admin = await fx.Server.Admin();
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (true)
-        {
-            var jobs = await admin.Get("/api/jobs");
-            var busy = Queues.Sum(q => new[] { "active", "waiting", "delayed" }.Sum(k => jobs[q]!["jobCounts"]![k]!.GetValue<int>()));
-            if (busy == 0)
-            {
-                Assert.Equal(0, jobs["smartSearch"]!["jobCounts"]!["failed"]!.GetValue<int>());
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, "jobs did not drain: " + jobs.ToJsonString());
-            await Task.Delay(200);
-        }
+        await Pipeline.PipelineTests.WaitForJobs(admin, TimeSpan.FromMinutes(3), Queues);
+        Assert.Equal(0, (await admin.Get("/api/jobs"))["smartSearch"]!["jobCounts"]!["failed"]!.GetValue<int>());
     }
 
     async Task<string> UploadColour(TestClient c, string word, byte r, byte g, byte b, int width)

@@ -9,13 +9,15 @@ public sealed class PipelineTests(ServerFixture server) : IClassFixture<ServerFi
 {
     static readonly string[] Queues = ["metadataExtraction", "thumbnailGeneration", "videoConversion"];
 
-    public static async Task WaitForJobs(TestClient admin, TimeSpan? timeout = null)
+    /// <summary>Waits until the queues (by default the upload pipeline's) have nothing active, waiting, delayed or paused.</summary>
+    public static async Task WaitForJobs(TestClient admin, TimeSpan? timeout = null, params string[] queues)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(4));
+        var watched = queues.Length > 0 ? queues : Queues;
         while (true)
         {
             var jobs = await admin.Get("/api/jobs");
-            var busy = Queues.Sum(q => new[] { "active", "waiting", "delayed", "paused" }.Sum(k => jobs[q]!["jobCounts"]![k]!.GetValue<int>()));
+            var busy = watched.Sum(q => new[] { "active", "waiting", "delayed", "paused" }.Sum(k => jobs[q]!["jobCounts"]![k]!.GetValue<int>()));
             if (busy == 0) return;
             Assert.True(DateTime.UtcNow < deadline, "jobs did not drain: " + jobs.ToJsonString());
             await Task.Delay(200);

@@ -18,9 +18,9 @@ namespace ImmichLite.Media.Thumbnails;
 /// </summary>
 internal static class FfmpegFrames
 {
-    internal static string FfmpegPath { get; set; } = "ffmpeg";
-    internal static string FfprobePath { get; set; } = "ffprobe";
-    internal static TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
+    internal const string FfmpegPath = "ffmpeg";
+    internal const string FfprobePath = "ffprobe";
+    internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     internal sealed record VideoInfo(double Duration, int Width, int Height, string? ColorTransfer);
 

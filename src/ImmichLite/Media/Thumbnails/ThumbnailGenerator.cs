@@ -1,3 +1,4 @@
+using ImmichLite.Infrastructure;
 using System.Globalization;
 using SkiaSharp;
 
@@ -39,16 +40,6 @@ public sealed class ThumbnailGenerator : IThumbnailGenerator
 {
     /// <summary>Name of the decoder used for a source format; appears in <see cref="ThumbnailResult.Decoder"/>.</summary>
     internal enum Sniffed { Unknown, Jpeg, Png, Gif, Webp, Bmp, Heif, Cr3, Tiff, Raf, Jxl, IsoBmffOther }
-
-    public ThumbnailGenerator() { }
-
-    /// <summary>Overrides the ffmpeg/ffprobe executables (defaults: "ffmpeg"/"ffprobe" from PATH). Process-wide setting:
-    /// the last generator constructed with paths wins.</summary>
-    public ThumbnailGenerator(string ffmpegPath, string ffprobePath)
-    {
-        FfmpegFrames.FfmpegPath = ffmpegPath;
-        FfmpegFrames.FfprobePath = ffprobePath;
-    }
 
     public Task<ThumbnailResult> GenerateAsync(string sourcePath, bool isVideo, string? orientation, string previewPath,
         string thumbnailPath, ThumbnailOptions options, CancellationToken ct)
@@ -601,9 +592,9 @@ public sealed class ThumbnailGenerator : IThumbnailGenerator
         }
         catch
         {
-            TryDelete(tmpPreview);
-            TryDelete(tmpThumb);
-            if (previewMoved) TryDelete(previewPath);
+            StorageLayout.TryDelete(tmpPreview);
+            StorageLayout.TryDelete(tmpThumb);
+            if (previewMoved) StorageLayout.TryDelete(previewPath);
             throw;
         }
     }
@@ -621,15 +612,9 @@ public sealed class ThumbnailGenerator : IThumbnailGenerator
         }
         catch
         {
-            TryDelete(tmp);
+            StorageLayout.TryDelete(tmp);
             throw;
         }
         return tmp;
-    }
-
-    static void TryDelete(string? path)
-    {
-        if (path is null) return;
-        try { File.Delete(path); } catch (Exception) { /* best effort */ }
     }
 }
