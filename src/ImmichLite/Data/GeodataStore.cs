@@ -105,9 +105,8 @@ public sealed class GeodataStore(Database db)
             w.WriteString("importedAt", Sql.Iso(state.ImportedAt));
             w.WriteEndObject();
         }
-        const string upsert = "INSERT INTO system_metadata (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-        s.Exec(upsert, ("$k", ImportStateKey), ("$v", System.Text.Encoding.UTF8.GetString(ms.ToArray())));
-        s.Exec(upsert, ("$k", SystemMetadata.SystemMetadataEndpoints.ReverseGeocodingStateKey), ("$v", reverseGeocodingStateJson));
+        SystemMetadataStore.Set(s, ImportStateKey, System.Text.Encoding.UTF8.GetString(ms.ToArray()));
+        SystemMetadataStore.Set(s, SystemMetadata.SystemMetadataEndpoints.ReverseGeocodingStateKey, reverseGeocodingStateJson);
         return true;
     });
 

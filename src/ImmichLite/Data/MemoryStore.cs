@@ -108,10 +108,7 @@ public sealed class MemoryStore(Database db)
     // ---- "on this day" generation ----
 
     /// <summary>The user and the partners who share with them into their timeline (upstream's memory owners), active users only.</summary>
-    public List<string> TimelineOwners(string userId) => db.Read(s => s.List("""
-        SELECT $u UNION
-        SELECT p.sharedById FROM partners p JOIN users o ON o.id = p.sharedById AND o.deletedAt IS NULL WHERE p.sharedWithId = $u AND p.inTimeline = 1
-        """, r => r.GetString(0), ("$u", userId)));
+    public List<string> TimelineOwners(string userId) => db.Read(s => s.List(AccessSql.TimelineOwners, r => r.GetString(0), ("$u", userId)));
 
     /// <summary>The first and last year (of localDateTime) among the owners' assets; null when they have none.</summary>
     public (int First, int Last)? YearRange(IReadOnlyCollection<string> ownerIds) => db.Read(s =>

@@ -8,8 +8,12 @@ public sealed class SystemMetadataStore(Database db)
     public Task SetAsync(string key, string? json) => db.WriteAsync(s =>
     {
         if (json is null) s.Exec("DELETE FROM system_metadata WHERE key = $k", ("$k", key));
-        else s.Exec("INSERT INTO system_metadata (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", ("$k", key), ("$v", json));
+        else Set(s, key, json);
     });
+
+    /// <summary>Upserts one value inside a caller's transaction.</summary>
+    public static void Set(Sql s, string key, string json) =>
+        s.Exec("INSERT INTO system_metadata (key, value) VALUES ($k, $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", ("$k", key), ("$v", json));
 
     public List<(string Id, DateTime CreatedAt, string Version)> VersionHistory() => db.Read(s => s.List(
         "SELECT id, createdAt, version FROM version_history ORDER BY createdAt DESC", r => (r.GetString(0), r.Date(1), r.GetString(2))));
